@@ -1,0 +1,69 @@
+# postarchive: `make html` builds the archive, `make test` runs the whole suite.
+# Both create .venv and install the project when needed.
+
+PYTHON      ?= python3
+VENV        ?= .venv
+BIN         := $(VENV)/bin
+SPHINXBUILD := $(BIN)/sphinx-build
+DOCS        := docs
+BUILD       := $(DOCS)/_build
+JOBS        ?= auto
+SPHINXOPTS  ?=
+STAMP       := $(VENV)/.installed
+LINTED      := ext tests tools $(wildcard bench)
+
+.PHONY: html latexpdf check test lint serve bench clean system-deps mermaid
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,serve]'
+	@touch $(STAMP)
+
+# Mermaid's JavaScript, fetched once from the npm registry (served by the site itself, never a CDN).
+MERMAID     := ext/postarchive/static/mermaid/.version
+SERVEOPTS   ?=
+
+$(MERMAID): tools/vendor_mermaid.py
+	$(PYTHON) tools/vendor_mermaid.py
+	@touch $@
+
+mermaid: $(MERMAID)
+
+html: $(STAMP) $(MERMAID)
+	$(SPHINXBUILD) -b html -j $(JOBS) $(SPHINXOPTS) $(DOCS) $(BUILD)/html
+
+# Strict: every warning (a broken post, a missing link target, a bad registry entry) fails.
+check: $(STAMP) $(MERMAID)
+	$(SPHINXBUILD) -b html -j $(JOBS) -W --keep-going -D postarchive_strict=1 $(SPHINXOPTS) $(DOCS) $(BUILD)/check
+
+latexpdf: $(STAMP)
+	@$(BIN)/python tools/system_deps.py latex
+	$(SPHINXBUILD) -M latexpdf $(DOCS) $(BUILD) $(SPHINXOPTS)
+	@echo "PDF: $(BUILD)/latex/allforces-archive.pdf"
+
+# Live preview on http://127.0.0.1:8000/ (the default html_baseurl). Rebuilds when a post or the
+# registry changes; ignores the pages the extension generates into docs/ so it never loops.
+serve: $(STAMP) $(MERMAID)
+	$(BIN)/sphinx-autobuild $(DOCS) $(BUILD)/html -j $(JOBS) --watch posts \
+		--re-ignore '/$(DOCS)/(_build/|\.postarchive-generated\.json$$|[0-9]{4}/|(archive|_archive|tags|categories|authors|companies)/)' \
+		$(SERVEOPTS)
+
+test: $(STAMP) $(MERMAID)
+	@$(BIN)/python tools/system_deps.py all
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(BUILD) $(DOCS)/.postarchive-generated.json $(DOCS)/[0-9][0-9][0-9][0-9] \
+		$(DOCS)/archive $(DOCS)/_archive $(DOCS)/tags $(DOCS)/categories $(DOCS)/authors $(DOCS)/companies

@@ -1,0 +1,126 @@
+"""``catalog.json`` at the site root: the archive's machine-readable API.
+
+Written at ``build-finished`` by HTML builders (html, dirhtml) from the archive domain's merged data,
+so it is complete after a parallel (``-j``) read too. URLs are relative to the site root, as the
+builder writes them (``2025/10/21/slug/index.html`` for html, ``2025/10/21/slug/`` for dirhtml).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.util import logging
+
+from .domain import ArchiveDomain
+from .registry import Registry
+from .site import site_of
+
+logger = logging.getLogger(__name__)
+CATALOG = "catalog.json"
+CATALOG_VERSION = 1
+
+
+def entry_urls(domain: ArchiveDomain, builder: Builder) -> dict[tuple[str, str], str]:
+    urls = {}
+    for (objtype, name), entry in domain.entries.items():
+        urls[(objtype, name)] = builder.get_target_uri(entry.docname) + (f"#{entry.node_id}" if entry.node_id else "")
+    return urls
+
+
+def instant(value: object) -> float:
+    """A post's date as a UTC timestamp (dates keep their own offsets, so strings do not sort)."""
+    try:
+        return dt.datetime.fromisoformat(str(value)).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def build_catalog(domain: ArchiveDomain, builder: Builder, registry: Registry) -> dict[str, Any]:
+    urls = entry_urls(domain, builder)
+    companies = registry.by_name
+
+    def company_object(name: str) -> dict[str, Any]:
+        company = companies.get(name)
+        return {
+            "name": name,
+            "aliases": list(company.aliases) if company else [],
+            "ticker": company.ticker if company else "",
+            "url": urls.get(("company", name), ""),
+        }
+
+    posts = []
+    counts: dict[tuple[str, str], int] = {}
+    for record in sorted(
+        domain.posts.values(), key=lambda r: (instant(r.meta.get("date", "")), r.docname), reverse=True
+    ):
+        meta = record.meta
+        for objtype, key in (("company", "companies"), ("tag", "tags"), ("category", "categories")):
+            for name in meta.get(key, []):
+                counts[(objtype, name)] = counts.get((objtype, name), 0) + 1
+        if meta.get("author"):
+            counts[("author", meta["author"])] = counts.get(("author", meta["author"]), 0) + 1
+        posts.append(
+            {
+                "permalink": meta.get("permalink", ""),
+                "url": builder.get_target_uri(record.docname),
+                "source": meta.get("source", ""),
+                "title": record.title,
+                "date": meta.get("date", ""),
+                "categories": list(meta.get("categories", [])),
+                "tags": list(meta.get("tags", [])),
+                "author": meta.get("author", ""),
+                "excerpt": meta.get("excerpt") or meta.get("description", ""),
+                "companies": [company_object(name) for name in meta.get("companies", [])],
+            }
+        )
+
+    def entries(objtype: str) -> list[dict[str, Any]]:
+        result = []
+        for (kind, name), entry in sorted(domain.entries.items(), key=lambda item: (item[1].reading, item[0][1])):
+            if kind != objtype:
+                continue
+            item: dict[str, Any] = {"name": name, "reading": entry.reading, "url": urls[(kind, name)]}
+            item["posts"] = counts.get((kind, name), 0)
+            company = companies.get(name) if objtype == "company" else None
+            if company is not None:
+                item.update(
+                    aliases=list(company.aliases),
+                    kind=company.kind,
+                    market=company.market,
+                    ticker=company.ticker,
+                    parent=company.parent,
+                    description=company.description,
+                    website=company.url,
+                )
+            result.append(item)
+        return result
+
+    return {
+        "version": CATALOG_VERSION,
+        "posts": posts,
+        "companies": entries("company"),
+        "tags": entries("tag"),
+        "categories": entries("category"),
+        "authors": entries("author"),
+    }
+
+
+def write_catalog(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or app.builder.format != "html" or app.builder.name in ("singlehtml", "epub"):
+        return
+    domain: ArchiveDomain = app.env.get_domain("archive")  # type: ignore[assignment]
+    catalog = build_catalog(domain, app.builder, site_of(app).registry)
+    path = Path(app.outdir) / CATALOG
+    text = json.dumps(catalog, ensure_ascii=False, indent=1)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    logger.info("postarchive: %s (%d posts)", CATALOG, len(catalog["posts"]))
+
+
+def setup_catalog(app: Sphinx) -> None:
+    app.connect("build-finished", write_catalog)

@@ -1,0 +1,226 @@
+"""Company entry pages and the companies index, tag readings, and URL collisions. Pure text generation.
+
+A company page is a glossary entry (``archive:entry``) with its reading, kind, market/ticker,
+aliases, parent and children, description, two Mermaid diagrams (companies most often mentioned
+with it; its mentions per month) and its posts, newest first. Every registry or post text goes
+through :func:`~postarchive.markdown.escape_inline` (Markdown) or :func:`mermaid_label` (Mermaid), and
+into directive options URL-quoted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from .markdown import escape_inline
+from .model import Post, normalize_name
+from .pages import ENTRY_DIRS, entry_docname, entry_slug, month_key, newest_first, post_line, quoted, toctree
+from .registry import Company, Registry
+from .yomi import group_order, index_group, sort_key, to_hiragana
+
+SAFE_URL_RE = re.compile(r"^https?://[^\s<>\"'`\\]+$")
+KANA_RE = re.compile(r"^[\u3041-\u309f\u30a0-\u30ffー・ 　]+$")
+MERMAID_ESCAPES = {"&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "`": "#96;"}
+COMENTION_LIMIT = 10
+
+
+def mermaid_label(text: str) -> str:
+    """A double-quoted Mermaid label that shows ``text`` literally (entity-escaped, one line)."""
+    text = " ".join(text.split())
+    return '"' + "".join(MERMAID_ESCAPES.get(ch, ch) for ch in text) + '"'
+
+
+def entry_link(objtype: str, name: str) -> str:
+    return f"[{escape_inline(name)}](</{entry_docname(objtype, name)}>)"
+
+
+def company_extra(company: Company) -> str:
+    """One line for indices: kind, market and ticker."""
+    listing = " ".join(filter(None, [company.market, company.ticker]))
+    return " · ".join(filter(None, [company.kind_label, listing]))
+
+
+def comentions(post_companies: Mapping[str, Sequence[str]]) -> dict[str, Counter[str]]:
+    """``company → Counter(other company → number of posts naming both)``."""
+    together: dict[str, Counter[str]] = defaultdict(Counter)
+    for names in post_companies.values():
+        unique = list(dict.fromkeys(names))
+        for name in unique:
+            together[name].update(other for other in unique if other != name)
+    return together
+
+
+def comention_diagram(name: str, together: Counter[str], limit: int = COMENTION_LIMIT) -> str:
+    top = sorted(together.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+    if not top:
+        return ""
+    lines = ["```{mermaid}", "graph LR", f"  c0[{mermaid_label(name)}]"]
+    for index, (other, count) in enumerate(top, start=1):
+        lines.append(f"  c0 ---|{mermaid_label(f'{count}件')}| c{index}[{mermaid_label(other)}]")
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def months_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
+    months = []
+    year, month = first
+    while (year, month) <= last:
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def monthly_diagram(posts: Sequence[Post], tz: dt.tzinfo) -> str:
+    counts = Counter(month_key(post, tz) for post in posts)
+    if not counts:
+        return ""
+    months = months_between(min(counts), max(counts))
+    labels = ", ".join(f'"{year}-{month:02d}"' for year, month in months)
+    values = ", ".join(str(counts.get(m, 0)) for m in months)
+    top = max(counts.values())
+    return "\n".join(
+        [
+            "```{mermaid}",
+            "xychart-beta",
+            f"  x-axis [{labels}]",
+            f'  y-axis "記事数" 0 --> {top + 1}',
+            f"  bar [{values}]",
+            "```",
+        ]
+    )
+
+
+def company_page(
+    company: Company,
+    registry: Registry,
+    posts: Sequence[Post],
+    together: Counter[str],
+    tz: dt.tzinfo,
+    with_pages: set[str] | None = None,
+) -> str:
+    """``with_pages``: the companies that have a page (links go only there); ``None`` = all of them."""
+    name = company.name
+
+    def link(other: str) -> str:
+        return entry_link("company", other) if with_pages is None or other in with_pages else escape_inline(other)
+
+    lines = [
+        f"# {escape_inline(name)}",
+        "",
+        ":::{archive:entry} company",
+        f":name: {quoted(name)}",
+        f":reading: {quoted(company.reading)}",
+        f":extra: {quoted(company_extra(company))}",
+        ":::",
+        "",
+        "| 項目 | 内容 |",
+        "| --- | --- |",
+        f"| 読み | {escape_inline(company.reading)} |",
+        f"| 種別 | {escape_inline(company.kind_label)} |",
+    ]
+    if company.market or company.ticker:
+        lines.append(
+            f"| 市場・証券コード | {escape_inline(' '.join(filter(None, [company.market, company.ticker])))} |"
+        )
+    if company.aliases:
+        lines.append(f"| 別名 | {escape_inline('、'.join(company.aliases))} |")
+    if company.parent:
+        lines.append(f"| 親会社・上位組織 | {link(company.parent)} |")
+    children = registry.children(name)
+    if children:
+        lines.append(f"| 子会社・傘下組織 | {'、'.join(link(c.name) for c in children)} |")
+    if company.url and SAFE_URL_RE.match(company.url):
+        lines.append(f"| Web | <{company.url}> |")
+    lines.append(f"| 記事数 | {len(posts)} 件 |")
+    lines.append("")
+    if company.description:
+        lines += [escape_inline(company.description), ""]
+    for heading, diagram in (
+        ("一緒に言及される企業・組織", comention_diagram(name, together)),
+        ("月別の言及記事数", monthly_diagram(posts, tz)),
+    ):
+        if diagram:
+            # Mermaid's JavaScript draws them in HTML; the PDF shows each as the table of its data (latex.py)
+            lines += [f"**{heading}**", "", diagram, ""]
+    lines += [f"## 記事（{len(posts)} 件、新しい順）", ""]
+    lines += [post_line(post, tz) for post in newest_first(posts)] or ["まだ記事はありません。"]
+    return "\n".join(lines) + "\n"
+
+
+def company_pages(
+    registry: Registry,
+    members: Mapping[str, Sequence[Post]],
+    post_companies: Mapping[str, Sequence[str]],
+    tz: dt.tzinfo,
+    skip: Iterable[str] = (),
+    all_entries: bool = True,
+) -> dict[str, str]:
+    """Company pages plus the index grouped by reading.
+
+    With ``all_entries`` every registry entry gets a page; otherwise only the companies some post
+    names, and their ancestors (so a parent link always has a target). ``skip``: names that get no
+    page (their URL collides with another entry's, reported by the caller).
+    """
+    together = comentions(post_companies)
+    pages: dict[str, str] = {}
+    skipped = set(skip)
+    wanted: set[str] | None = None
+    if not all_entries:
+        wanted = set()
+        by_name = registry.by_name
+        for name in {n for names in post_companies.values() for n in names}:
+            while name in by_name and name not in wanted:
+                wanted.add(name)
+                name = by_name[name].parent
+    companies = sorted(
+        (c for c in registry.companies if c.name not in skipped and (wanted is None or c.name in wanted)),
+        key=lambda c: (sort_key(c.reading), c.name),
+    )
+    with_pages = {c.name for c in companies}
+    groups: dict[str, list[Company]] = defaultdict(list)
+    for company in companies:
+        posts = members.get(company.name, ())
+        pages[entry_docname("company", company.name) + ".md"] = company_page(
+            company, registry, posts, together.get(company.name, Counter()), tz, with_pages
+        )
+        groups[index_group(company.reading)].append(company)
+    lines = ["# 企業・組織一覧", "", "読みの順（あ・か・さ…、A–Z）に並べています。", ""]
+    for group in sorted(groups, key=group_order):
+        lines += [f"## {escape_inline(group)}", ""]
+        for company in groups[group]:
+            count = len(members.get(company.name, ()))
+            extra = company_extra(company)
+            lines.append(f"- {entry_link('company', company.name)}（{escape_inline(extra)}・{count}件）")
+        lines.append("")
+    lines.append(toctree([entry_docname("company", c.name) for c in companies], hidden=True))
+    pages[f"{ENTRY_DIRS['company']}/index.md"] = "\n".join(lines) + "\n"
+    return pages
+
+
+def tag_readings(names: Iterable[str], registry: Registry) -> dict[str, str]:
+    """A reading per tag: a registry company's reading, kana as itself (in hiragana), else the name."""
+    readings: dict[str, str] = {}
+    for name in names:
+        company = registry.lookup(name)
+        if company is not None:
+            readings[name] = company.reading
+        elif KANA_RE.match(name):
+            readings[name] = to_hiragana(name)
+        else:
+            readings[name] = name
+    return readings
+
+
+def slug_collisions(names: Iterable[str]) -> list[tuple[str, str]]:
+    """Pairs ``(kept, other)`` of distinct names whose entry URLs would be the same (also case-insensitively)."""
+    seen: dict[str, str] = {}
+    pairs = []
+    for name in sorted({normalize_name(n) for n in names}):
+        key = entry_slug(name).casefold()
+        if key in seen:
+            pairs.append((seen[key], name))
+        else:
+            seen[key] = name
+    return pairs

@@ -1,0 +1,114 @@
+"""The one typed configuration object: ``postarchive_<field>`` values in ``conf.py``.
+
+Field metadata drives registration (``add_config_value``), validation at ``config-inited`` and the
+configuration table in the README (``python -m postarchive.config`` prints it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+
+PREFIX = "postarchive_"
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int) and value > 0
+
+
+@dataclass(frozen=True)
+class ArchiveConfig:
+    posts_dir: str = field(
+        default="../posts",
+        metadata={"help": "Jekyll の記事フォルダ (conf.py からの相対パス)", "rebuild": "env"},
+    )
+    registry: str = field(
+        default="companies.yml",
+        metadata={"help": "企業・組織レジストリの YAML (conf.py からの相対パス)", "rebuild": "env"},
+    )
+    timezone_hours: int = field(
+        default=9,
+        metadata={"help": "日付を表示するタイムゾーン (UTC からの時間, 既定は JST)", "rebuild": "env"},
+    )
+    latest_count: int = field(
+        default=12,
+        metadata={"help": "トップページに並べる新着記事の数", "rebuild": "env", "validator": _positive},
+    )
+    related_count: int = field(
+        default=5,
+        metadata={"help": "各記事の末尾に出す関連記事の数", "rebuild": "env", "validator": _positive},
+    )
+    all_companies: bool = field(
+        default=False,
+        metadata={
+            "help": "レジストリの全項目に企業ページを作る (既定: 記事に出る企業とその親会社だけ)",
+            "rebuild": "env",
+        },
+    )
+    max_post_bytes: int = field(
+        default=2_000_000,
+        metadata={"help": "これより大きい記事ファイルは読まずに報告する", "rebuild": "env", "validator": _positive},
+    )
+    feed_count: int = field(
+        default=20,
+        metadata={
+            "help": "Atom フィード (サイト全体・タグ別・企業別) に載せる新着記事の数",
+            "rebuild": "",
+            "validator": _positive,
+        },
+    )
+    strict: bool = field(
+        default=False,
+        metadata={"help": "記事の問題をエラーとして扱う (make check が有効にする)", "rebuild": ""},
+    )
+
+    @classmethod
+    def from_sphinx(cls, config: Config) -> ArchiveConfig:
+        return cls(**{f.name: getattr(config, PREFIX + f.name) for f in fields(cls)})
+
+
+def validate_config(app: Sphinx, config: Config) -> None:
+    defaults = ArchiveConfig()
+    for f in fields(ArchiveConfig):
+        value = getattr(config, PREFIX + f.name)
+        expected = type(getattr(defaults, f.name))
+        if expected is bool and isinstance(value, str | int):
+            value = str(value).lower() in ("1", "true", "yes", "on")
+            setattr(config, PREFIX + f.name, value)
+        elif expected is int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+            setattr(config, PREFIX + f.name, value)
+        if not isinstance(value, expected):
+            raise ConfigError(f"{PREFIX}{f.name} must be {expected.__name__}, not {value!r}")
+        validator = f.metadata.get("validator")
+        if validator and not validator(value):
+            raise ConfigError(f"{PREFIX}{f.name}: invalid value {value!r} ({f.metadata['help']})")
+
+
+def config_table() -> str:
+    """The Markdown table of settings, for the README."""
+    rows = ["| 設定 | 既定値 | 説明 |", "| --- | --- | --- |"]
+    for f in fields(ArchiveConfig):
+        rows.append(f"| `{PREFIX}{f.name}` | `{f.default!r}` | {f.metadata['help']} |")
+    return "\n".join(rows)
+
+
+def setup_config(app: Sphinx) -> None:
+    for f in fields(ArchiveConfig):
+        app.add_config_value(PREFIX + f.name, f.default, f.metadata.get("rebuild", "env"))
+    app.connect("config-inited", validate_config)
+
+
+def archive_config(app: Sphinx) -> ArchiveConfig:
+    return ArchiveConfig.from_sphinx(app.config)
+
+
+__all__ = ["ArchiveConfig", "archive_config", "config_table", "dataclasses", "setup_config"]
+
+if __name__ == "__main__":
+    print(config_table())

@@ -1,0 +1,274 @@
+"""Atom feeds: the newest posts at the site root, and one feed per tag and per company.
+
+The root feed is written twice, as ``atom.xml`` and as ``feed.xml`` (the Jekyll blog's old feed URL,
+so existing subscribers keep working). An entry's feed sits next to its page:
+``tags/<slug>/atom.xml`` beside ``tags/<slug>/index.html``. Every page links the site feed in its
+``<head>`` (``rel="alternate"``), and an entry page its own feed as well.
+
+The pure part (:func:`feed_items`, :func:`plan_feeds`, :func:`render_atom`) works on plain data; the
+Sphinx part reads the post records the ``archive`` domain collected and writes the files at
+``build-finished``, for the html builders only. Feed timestamps come from the posts, never from
+the clock, so an unchanged archive produces byte-identical feeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .model import normalize_name
+from .pages import entry_docname
+from .urls import absolute_url, normalize_baseurl
+
+logger = logging.getLogger(__name__)
+
+ROOT_FEEDS = ("atom.xml", "feed.xml")
+FEED_NAME = "atom.xml"
+FEED_OBJTYPES = {"tag": "tags", "company": "companies"}  # objtype → meta key
+HTML_BUILDERS = frozenset({"html", "dirhtml"})
+XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def xml_text(text: str) -> str:
+    """Drop the characters XML 1.0 cannot carry (a stray control character must not break a feed)."""
+    return XML_INVALID_RE.sub("", text)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    docname: str
+    title: str
+    url: str
+    date: dt.datetime
+    summary: str = ""
+    author: str = ""
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    companies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    path: str  # relative to the output folder, e.g. "tags/AI/atom.xml"
+    title: str
+    page_url: str  # the HTML page the feed belongs to
+    feed_url: str
+    items: tuple[FeedItem, ...]
+
+
+def parse_date(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def names(value: Any) -> tuple[str, ...]:
+    values = [value] if isinstance(value, str) else list(value or [])
+    return tuple(name for name in (normalize_name(str(v)) for v in values) if name)
+
+
+def feed_items(records: Iterable[tuple[str, Mapping[str, Any]]], url_of: Callable[[str], str]) -> list[FeedItem]:
+    """``(docname, meta)`` pairs → feed items, newest first. Records without a valid date are skipped."""
+    items = []
+    for docname, meta in records:
+        date = parse_date(meta.get("date"))
+        if date is None:
+            continue
+        items.append(
+            FeedItem(
+                docname=docname,
+                title=str(meta.get("title") or docname),
+                url=url_of(docname),
+                date=date,
+                summary=str(meta.get("description") or ""),
+                author=str(meta.get("author") or ""),
+                tags=names(meta.get("tags")),
+                categories=names(meta.get("categories")),
+                companies=names(meta.get("companies")),
+            )
+        )
+    return sorted(items, key=lambda item: (item.date.astimezone(dt.UTC), item.docname), reverse=True)
+
+
+def entry_feed_path(objtype: str, name: str) -> str:
+    return posixpath.join(posixpath.dirname(entry_docname(objtype, name)), FEED_NAME)
+
+
+def plan_feeds(
+    items: Sequence[FeedItem],
+    *,
+    site_title: str,
+    baseurl: str,
+    count: int,
+    page_url_of: Callable[[str], str],
+    has_page: Callable[[str], bool] = lambda docname: True,
+) -> list[FeedSpec]:
+    """The site feeds plus one feed per tag and company that has an entry page (newest ``count`` posts)."""
+    newest = tuple(items[:count])
+    specs = [
+        FeedSpec(path, site_title, normalize_baseurl(baseurl), absolute_url(baseurl, path), newest)
+        for path in ROOT_FEEDS
+    ]
+    labels = {"tag": "タグ", "company": "企業・組織"}
+    for objtype, key in FEED_OBJTYPES.items():
+        members: dict[str, list[FeedItem]] = defaultdict(list)
+        for item in items:
+            for name in getattr(item, key):
+                members[name].append(item)
+        for name in sorted(members):
+            docname = entry_docname(objtype, name)
+            if not has_page(docname):
+                continue
+            path = entry_feed_path(objtype, name)
+            specs.append(
+                FeedSpec(
+                    path,
+                    f"{labels[objtype]}「{name}」 — {site_title}",
+                    page_url_of(docname),
+                    absolute_url(baseurl, path),
+                    tuple(members[name][:count]),
+                )
+            )
+    return specs
+
+
+def render_atom(spec: FeedSpec, *, author: str, language: str = "ja") -> bytes:
+    """The Atom document (feedgen) for one feed; ``updated`` is its newest post's date."""
+    from feedgen.feed import FeedGenerator
+
+    generator = FeedGenerator()
+    generator.id(spec.feed_url)
+    generator.title(xml_text(spec.title))
+    generator.link(href=spec.page_url, rel="alternate", type="text/html")
+    generator.link(href=spec.feed_url, rel="self", type="application/atom+xml")
+    generator.language(language)
+    if author:
+        generator.author({"name": xml_text(author)})
+    generator.updated(spec.items[0].date if spec.items else EPOCH)
+    generator.generator("postarchive")
+    for item in spec.items:
+        entry = generator.add_entry(order="append")
+        entry.id(item.url)
+        entry.title(xml_text(item.title))
+        entry.link(href=item.url, rel="alternate", type="text/html")
+        entry.published(item.date)
+        entry.updated(item.date)
+        if item.summary:
+            entry.summary(xml_text(item.summary))
+        if item.author:
+            entry.author({"name": xml_text(item.author)})
+        for term in (*item.categories, *item.tags):
+            entry.category(term=xml_text(term))
+    return generator.atom_str(pretty=True)
+
+
+# --- Sphinx -------------------------------------------------------------------------------------
+
+
+def is_html_builder(app: Sphinx) -> bool:
+    return app.builder is not None and app.builder.name in HTML_BUILDERS
+
+
+def page_url(app: Sphinx, docname: str) -> str:
+    from .urls import permalink_path
+
+    return absolute_url(app.config.html_baseurl or "", permalink_path(app.builder.get_target_uri(docname)))
+
+
+def site_feeds(app: Sphinx) -> list[FeedSpec]:
+    from .config import archive_config
+
+    domain = app.env.get_domain("archive")
+    records = [(record.docname, record.meta) for record in domain.posts.values()]  # type: ignore[attr-defined]
+    items = feed_items(records, lambda docname: page_url(app, docname))
+    return plan_feeds(
+        items,
+        site_title=app.config.project,
+        baseurl=app.config.html_baseurl or "",
+        count=archive_config(app).feed_count,
+        page_url_of=lambda docname: page_url(app, docname),
+        has_page=lambda docname: docname in app.env.all_docs,
+    )
+
+
+def write_feeds(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is not None or not is_html_builder(app):
+        return
+    if not app.config.html_baseurl:
+        logger.warning(
+            "html_baseurl が空なのでフィードを書き出しません (フィードには絶対 URL が要ります)",
+            type="postarchive",
+            subtype="feed",
+        )
+        return
+    outdir = Path(app.outdir)
+    specs = site_feeds(app)
+    written = 0
+    for spec in specs:
+        content = render_atom(spec, author=app.config.author or "", language=app.config.language or "ja")
+        path = outdir / spec.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file() or path.read_bytes() != content:
+            path.write_bytes(content)
+            written += 1
+    logger.info("postarchive: %d Atom feeds (%d written)", len(specs), written)
+
+
+def feed_paths(app: Sphinx) -> dict[str, str]:
+    """Entry page docname → its feed's path, computed once per build (entry pages without posts have none)."""
+    cached: dict[str, str] | None = getattr(app, "_postarchive_feed_paths", None)
+    if cached is None:
+        cached = {}
+        for spec in site_feeds(app)[len(ROOT_FEEDS) :]:
+            cached[posixpath.dirname(spec.path) + "/index"] = spec.path
+        app._postarchive_feed_paths = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def reset_feed_paths(app: Sphinx) -> None:
+    app._postarchive_feed_paths = None  # type: ignore[attr-defined]
+
+
+def feed_links(app: Sphinx, pagename: str) -> str:
+    """``<link rel="alternate">`` tags for a page's ``<head>``: the site feed, and the page's own feed."""
+    from html import escape
+
+    baseurl = app.config.html_baseurl or ""
+    if not baseurl:
+        return ""
+    site_title = app.config.project
+    links = [(absolute_url(baseurl, ROOT_FEEDS[0]), site_title)]
+    own = feed_paths(app).get(pagename)
+    if own:
+        title = app.env.titles[pagename].astext() if pagename in app.env.titles else pagename
+        links.append((absolute_url(baseurl, own), f"{title} — {site_title}"))
+    return "".join(
+        f'<link rel="alternate" type="application/atom+xml" title="{escape(label)}" href="{escape(href)}" />\n'
+        for href, label in links
+    )
+
+
+def add_feed_links(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    if is_html_builder(app):
+        context["metatags"] = context.get("metatags", "") + feed_links(app, pagename)
+
+
+def setup_feeds(app: Sphinx) -> None:
+    app.connect("builder-inited", reset_feed_paths)
+    app.connect("html-page-context", add_feed_links)
+    app.connect("build-finished", write_feeds)

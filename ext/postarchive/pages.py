@@ -1,0 +1,288 @@
+"""Generated MyST pages: posts at their permalinks, the year → month archive, entry pages.
+
+Pure text generation plus :func:`write_pages`, which rewrites a file only when its content changed
+and removes pages that are no longer generated, so Sphinx's incremental build (and
+sphinx-autobuild) only ever sees real changes. Every piece of post-supplied text that lands in MyST
+goes through :func:`~postarchive.markdown.escape_inline` (or is URL-quoted inside a directive
+option), so a title or tag can never break out of its place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import yaml
+
+from .markdown import escape_inline
+from .model import Post
+
+MANIFEST = ".postarchive-generated.json"
+WEEKDAYS = "月火水木金土日"
+UNSAFE_PATH_RE = re.compile(r"[\x00-\x20\x7f/\\?#%:*\"<>|`\[\]{}]|^\.")
+ENTRY_DIRS = {"company": "companies", "tag": "tags", "category": "categories", "author": "authors"}
+ENTRY_TITLES = {"company": "企業・組織", "tag": "タグ", "category": "カテゴリ", "author": "著者"}
+
+
+def entry_slug(name: str) -> str:
+    """A URL path segment that keeps every character's meaning (C++ ≠ C, パ ≠ ハ).
+
+    NFKC-normalised; only characters that would break a path or URL are replaced by ``_XX``.
+    """
+    text = unicodedata.normalize("NFKC", name).strip()
+    return UNSAFE_PATH_RE.sub(lambda m: "".join(f"_{b:02X}" for b in m.group(0).encode("utf-8")), text) or "_"
+
+
+def entry_docname(objtype: str, name: str) -> str:
+    return f"{ENTRY_DIRS[objtype]}/{entry_slug(name)}/index"
+
+
+def format_date_jst(moment: dt.datetime, tz: dt.tzinfo) -> str:
+    local = moment.astimezone(tz)
+    return f"{local.year}年{local.month}月{local.day}日（{WEEKDAYS[local.weekday()]}）"
+
+
+def quoted(text: str) -> str:
+    return quote(text, safe="")
+
+
+@dataclass(frozen=True)
+class PostPageData:
+    """What a post page carries besides its body: found companies and related posts."""
+
+    companies: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()  # docnames
+    mentions_key: str = ""  # changes when the spellings of the post's companies change (re-read → re-link)
+
+
+def post_front_matter(post: Post, data: PostPageData, tz: dt.tzinfo) -> dict[str, object]:
+    return {
+        "title": post.title,
+        "date": post.date.isoformat(),
+        "date_display": format_date_jst(post.date, tz),
+        "permalink": post.permalink,
+        "source": post.source.name,
+        "categories": list(post.categories),
+        "tags": list(post.tags),
+        "author": post.author,
+        "description": post.summary,
+        "excerpt": post.excerpt,
+        "reading_time": post.reading_time,
+        "image": post.image,
+        "companies": list(data.companies),
+        "related": list(data.related),
+        "mentions_key": data.mentions_key,
+        "body_line": post.body_line,
+        "extra": {key: plain_value(value) for key, value in post.extra.items()},
+    }
+
+
+def plain_value(value: object) -> object:
+    """Front-matter values Jekyll keeps but the archive does not use, as plain YAML/JSON data."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [plain_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): plain_value(item) for key, item in value.items()}
+    return str(value)
+
+
+def post_page(post: Post, body: str, data: PostPageData, tz: dt.tzinfo) -> tuple[str, int]:
+    """The post as a MyST page (parsed by the restricted post parser).
+
+    Returns ``(text, shift)``: a line ``n`` of the page is line ``n + shift`` of the post file.
+    """
+    front = yaml.safe_dump(
+        {"postarchive": post_front_matter(post, data, tz)}, allow_unicode=True, sort_keys=False, width=10_000
+    )
+    head = f"---\n{front}---\n\n# {escape_inline(post.title)}\n\n"
+    stripped = body.lstrip("\n")
+    first_body_line = head.count("\n") + 1  # page line where the stripped body starts
+    source_line = post.body_line + (body.count("\n") - stripped.count("\n"))
+    return f"{head}{stripped.rstrip()}\n", source_line - first_body_line
+
+
+def newest_first(posts: Iterable[Post]) -> list[Post]:
+    return sorted(posts, key=lambda p: (p.date.astimezone(dt.UTC), p.docname), reverse=True)
+
+
+def month_key(post: Post, tz: dt.tzinfo) -> tuple[int, int]:
+    local = post.date.astimezone(tz)
+    return local.year, local.month
+
+
+def toctree(entries: Sequence[str], *, hidden: bool = False, maxdepth: int = 1, caption: str = "") -> str:
+    lines = ["```{toctree}", f":maxdepth: {maxdepth}"]
+    if hidden:
+        lines.append(":hidden:")
+    if caption:
+        lines.append(f":caption: {escape_inline(caption)}")
+    lines.append("")
+    lines.extend("/" + entry for entry in entries)
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def post_line(post: Post, tz: dt.tzinfo) -> str:
+    """A list item: date, linked title (via a doc link that MyST resolves), category."""
+    title = escape_inline(post.title)
+    date = format_date_jst(post.date, tz)
+    return f"- {date} [{title}](</{post.docname}>)"
+
+
+def post_card(post: Post, tz: dt.tzinfo) -> str:
+    meta = " · ".join(filter(None, [format_date_jst(post.date, tz), " ".join(post.categories)]))
+    tags = " ".join(f"#{tag}" for tag in post.tags)
+    lines = [
+        ":::{grid-item-card}",
+        f":link: /{post.docname}",
+        ":link-type: doc",
+        ":class-card: archive-card",
+        "",
+        f"**{escape_inline(post.title)}**",
+        "",
+        f"{escape_inline(meta)}",
+    ]
+    if tags:
+        lines += ["", escape_inline(tags)]
+    if post.summary:
+        lines += ["", escape_inline(post.summary[:140])]
+    lines.append(":::")
+    return "\n".join(lines)
+
+
+def latest_fragment(posts: Sequence[Post], count: int, tz: dt.tzinfo) -> str:
+    cards = "\n\n".join(post_card(post, tz) for post in newest_first(posts)[:count])
+    return f"::::{{grid}} 1 2 2 3\n:gutter: 3\n\n{cards}\n::::\n"
+
+
+def months_fragment(posts: Sequence[Post], tz: dt.tzinfo) -> str:
+    by_year: dict[int, Counter] = defaultdict(Counter)
+    for post in posts:
+        year, month = month_key(post, tz)
+        by_year[year][month] += 1
+    lines = []
+    for year in sorted(by_year, reverse=True):
+        months = " · ".join(
+            f"[{month}月 ({count})](</{year}/{month:02d}/index>)" for month, count in sorted(by_year[year].items())
+        )
+        lines.append(f"- [{year}年](</{year}/index>): {months}")
+    return "\n".join(lines) + "\n"
+
+
+def archive_pages(posts: Sequence[Post], tz: dt.tzinfo) -> dict[str, str]:
+    """Year → month → post pages with nested toctrees (never one flat toctree of all posts)."""
+    pages: dict[str, str] = {}
+    by_month: dict[tuple[int, int], list[Post]] = defaultdict(list)
+    for post in posts:
+        by_month[month_key(post, tz)].append(post)
+    years = sorted({year for year, _ in by_month}, reverse=True)
+    pages["archive/index.md"] = "\n\n".join(
+        ["# 年月別アーカイブ", months_fragment(posts, tz), toctree([f"{y}/index" for y in years], hidden=True)]
+    )
+    for year in years:
+        months = sorted((m for y, m in by_month if y == year), reverse=True)
+        lines = [f"# {year}年", ""]
+        for month in months:
+            lines.append(f"- [{month}月](</{year}/{month:02d}/index>)（{len(by_month[(year, month)])}件）")
+        lines += ["", toctree([f"{year}/{m:02d}/index" for m in months], hidden=True)]
+        pages[f"{year}/index.md"] = "\n".join(lines) + "\n"
+    for (year, month), month_posts in by_month.items():
+        ordered = newest_first(month_posts)
+        lines = [f"# {year}年{month}月", "", *(post_line(p, tz) for p in ordered), ""]
+        lines.append(toctree([p.docname for p in ordered], hidden=True))
+        pages[f"{year}/{month:02d}/index.md"] = "\n".join(lines) + "\n"
+    return pages
+
+
+def entry_page(objtype: str, name: str, reading: str, posts: Sequence[Post], tz: dt.tzinfo, intro: str = "") -> str:
+    """A glossary-like entry page: the cross-reference target plus the posts, newest first."""
+    lines = [
+        f"# {escape_inline(name)}",
+        "",
+        f":::{{archive:entry}} {objtype}",
+        f":name: {quoted(name)}",
+        f":reading: {quoted(reading)}",
+        ":::",
+        "",
+    ]
+    if intro:
+        lines += [intro, ""]
+    lines.append(f"{ENTRY_TITLES[objtype]}「{escape_inline(name)}」の記事 {len(posts)} 件（新しい順）")
+    lines.append("")
+    lines += [post_line(post, tz) for post in newest_first(posts)]
+    return "\n".join(lines) + "\n"
+
+
+def entry_pages(
+    objtype: str,
+    members: Mapping[str, Sequence[Post]],
+    readings: Mapping[str, str],
+    tz: dt.tzinfo,
+) -> dict[str, str]:
+    """One page per entry plus the index page listing them all (grouped by reading)."""
+    from .yomi import group_order, index_group, sort_key
+
+    pages: dict[str, str] = {}
+    names = sorted(members, key=lambda n: (sort_key(readings.get(n, n)), n))
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        pages[entry_docname(objtype, name) + ".md"] = entry_page(
+            objtype, name, readings.get(name, name), members[name], tz
+        )
+        groups[index_group(readings.get(name, name))].append(name)
+    lines = [f"# {ENTRY_TITLES[objtype]}一覧", ""]
+    for group, group_names in sorted(groups.items(), key=lambda item: group_order(item[0])):
+        lines += [f"## {escape_inline(group)}", ""]
+        for name in group_names:
+            lines.append(f"- [{escape_inline(name)}](</{entry_docname(objtype, name)}>)（{len(members[name])}件）")
+        lines.append("")
+    lines.append(toctree([entry_docname(objtype, n) for n in names], hidden=True))
+    pages[f"{ENTRY_DIRS[objtype]}/index.md"] = "\n".join(lines) + "\n"
+    return pages
+
+
+def write_pages(srcdir: Path, pages: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """Write changed pages, delete stale ones. Returns ``(written, removed)`` relative paths."""
+    manifest_path = srcdir / MANIFEST
+    try:
+        previous = set(json.loads(manifest_path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        previous = set()
+    written = []
+    for relative, content in pages.items():
+        path = srcdir / relative
+        try:
+            if path.read_text(encoding="utf-8") == content:
+                continue
+        except OSError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        written.append(relative)
+    removed = []
+    for relative in sorted(previous - set(pages)):
+        path = srcdir / relative
+        if path.is_file():
+            path.unlink()
+            removed.append(relative)
+            parent = path.parent
+            while parent != srcdir and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+    new_manifest = json.dumps(sorted(pages), ensure_ascii=False, indent=0)
+    if not manifest_path.is_file() or manifest_path.read_text(encoding="utf-8") != new_manifest:
+        manifest_path.write_text(new_manifest, encoding="utf-8")
+    return written, removed
+
+
+def generated_roots() -> list[str]:
+    """Folders (relative to docs/) that hold only generated pages: for .gitignore and watchers."""
+    return ["archive", "_archive", *ENTRY_DIRS.values()]

@@ -1,0 +1,94 @@
+"""What a post page shows around its body: date, author, category, tags, companies, related posts.
+
+Built as docutils nodes from the page's metadata (never as markup text), so nothing in a title or
+tag can become markup; the links are ``archive`` references resolved like any other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+
+from .domain import ArchiveDomain
+
+
+def xref(objtype: str, target: str, text: str | None = None) -> addnodes.pending_xref:
+    node = addnodes.pending_xref(
+        "", refdomain="archive", reftype=objtype, reftarget=target, refexplicit=text is not None, refwarn=True
+    )
+    label = text if text is not None else target
+    node += nodes.inline(label, label, classes=["xref", "archive", f"archive-{objtype}"])
+    return node
+
+
+def meta_field(label: str, items: list[nodes.Node], classes: str) -> nodes.inline:
+    field = nodes.inline("", "", classes=["post-meta-field", classes])
+    field += nodes.inline(label, label, classes=["post-meta-label"])
+    for index, item in enumerate(items):
+        if index:
+            field += nodes.Text(" ")
+        field += item
+    return field
+
+
+def post_header(meta: dict[str, Any]) -> nodes.container:
+    header = nodes.container(classes=["post-meta"])
+    line = nodes.paragraph(classes=["post-meta-line"])
+    line += nodes.inline(meta["date_display"], meta["date_display"], classes=["post-date"])
+    if meta.get("author"):
+        line += nodes.Text("　")
+        line += meta_field("著者: ", [xref("author", meta["author"])], "post-author")
+    for category in meta.get("categories", []):
+        line += nodes.Text("　")
+        line += meta_field("カテゴリ: ", [xref("category", category)], "post-category")
+    if meta.get("reading_time"):
+        line += nodes.Text(f"　読了目安 {meta['reading_time']} 分")
+    header += line
+    for label, objtype, key in (("タグ: ", "tag", "tags"), ("企業・組織: ", "company", "companies")):
+        if meta.get(key):
+            para = nodes.paragraph(classes=[f"post-{key}"])
+            para += meta_field(label, [xref(objtype, name) for name in meta[key]], f"post-{key}")
+            header += para
+    return header
+
+
+def related_section(meta: dict[str, Any]) -> nodes.section | None:
+    if not meta.get("related"):
+        return None
+    section = nodes.section(ids=["related-posts"], classes=["related-posts"])
+    section += nodes.title("関連記事", "関連記事")
+    items = nodes.bullet_list()
+    for docname in meta["related"]:
+        item = nodes.list_item()
+        para = nodes.paragraph()
+        para += xref("post", docname)
+        item += para
+        items += item
+    section += items
+    return section
+
+
+def decorate_post(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: add the header under the title and related posts at the end."""
+    domain: ArchiveDomain = app.env.get_domain("archive")  # type: ignore[assignment]
+    meta = domain.post_meta(app.env.docname)
+    if meta is None:
+        return
+    sections = [node for node in doctree.children if isinstance(node, nodes.section)]
+    if not sections:
+        return
+    top = sections[0]
+    title_index = next((i for i, child in enumerate(top.children) if isinstance(child, nodes.title)), 0)
+    top.insert(title_index + 1, post_header(meta))
+    if meta.get("description"):
+        doctree += nodes.meta("", name="description", content=meta["description"])  # type: ignore[attr-defined]
+    related = related_section(meta)
+    if related is not None:
+        top += related
+
+
+def setup_postpage(app: Sphinx) -> None:
+    app.connect("doctree-read", decorate_post)

@@ -1,0 +1,500 @@
+"""The company registry (``docs/companies.yml``) and the Aho-Corasick mention finder.
+
+Pure code: plain dataclasses in, plain dataclasses out, no Sphinx. The registry is read with
+``yaml.compose`` so that every problem (duplicate name or alias, missing name or reading, unknown
+parent, bad kind) is reported with its file and line.
+
+Mentions are found on an NFKC-normalised, ASCII-lower-cased copy of the text (so ``ＮＴＴ`` = ``NTT``
+and ``Nvidia`` = ``NVIDIA``), with an offset map back to the original text so a caller can link the
+original characters. Matching is longest-first and non-overlapping; Latin aliases need ASCII word
+boundaries (``Meta`` is not in ``Metaverse``); short Latin aliases (under six characters) must also
+match case exactly (``Apple``, not ``apple``); an entry's ``exclude`` strings cancel its matches
+inside them (``au`` in ``au PAY``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import yaml
+
+from .model import normalize_name
+
+KINDS = {
+    "listed": "上場企業",
+    "private": "非上場企業",
+    "government": "官公庁",
+    "academic": "大学・研究機関",
+    "association": "団体",
+}
+FIELDS = ("name", "reading", "aliases", "exclude", "kind", "market", "ticker", "parent", "description", "url")
+CASE_INSENSITIVE_MIN_LENGTH = 6
+_ASCII_UPPER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str  # canonical display name, NFKC-normalised
+    reading: str
+    aliases: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    kind: str = "private"
+    market: str = ""
+    ticker: str = ""
+    parent: str = ""
+    description: str = ""
+    url: str = ""
+    line: int = 0  # 1-based line of the entry in the registry file
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """The name and every alias (what the finder looks for)."""
+        return (self.name, *self.aliases)
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class RegistryProblem:
+    path: Path
+    line: int | None
+    subtype: str
+    message: str
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+
+@dataclass(frozen=True)
+class Mention:
+    company: str  # canonical name
+    start: int  # offsets into the ORIGINAL text
+    end: int
+    alias: str  # the registry spelling that matched
+
+
+def match_key(text: str) -> str:
+    """What spellings are compared by: NFKC, one space, ASCII lower-case."""
+    return normalize_name(text).translate(_ASCII_UPPER)
+
+
+def is_word_char(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char == "_")
+
+
+@dataclass
+class Registry:
+    companies: tuple[Company, ...] = ()
+    path: Path | None = None
+    _lookup: dict[str, Company] = field(default_factory=dict, repr=False)
+    _automaton: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        for company in self.companies:
+            for spelling in company.spellings:
+                self._lookup.setdefault(match_key(spelling), company)
+
+    @property
+    def by_name(self) -> dict[str, Company]:
+        return {company.name: company for company in self.companies}
+
+    def lookup(self, name: str) -> Company | None:
+        """The entry whose name or alias is ``name`` (NFKC, ASCII case-insensitive)."""
+        return self._lookup.get(match_key(name))
+
+    def children(self, name: str) -> list[Company]:
+        return [company for company in self.companies if company.parent == name]
+
+    def spellings_key(self, names: Iterable[str]) -> str:
+        """A short digest of how ``names`` are spelled and excluded: it changes when their entries do."""
+        by_name = self.by_name
+        parts = [
+            repr((name, by_name[name].spellings, by_name[name].exclude)) for name in sorted(names) if name in by_name
+        ]
+        return hashlib.sha1("\n".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+
+    def finder(self) -> MentionFinder:
+        if self._automaton is None:
+            self._automaton = MentionFinder(self.companies)
+        return self._automaton
+
+    def find_mentions(self, text: str) -> list[Mention]:
+        return self.finder().find(text)
+
+    def companies_in(self, text: str, tags: Iterable[str] = ()) -> list[str]:
+        """Canonical names, in order of first mention in ``text``, then companies named by ``tags``.
+
+        A mention of an entry whose matched text also spells one of its ancestors names that ancestor
+        too (``Amazon Web Services`` → AWS and Amazon; ``Google DeepMind`` → Google DeepMind and Google),
+        listed right after it.
+        """
+        names: dict[str, None] = {}
+        for mention in self.find_mentions(text):
+            names.setdefault(mention.company)
+            for ancestor in self.ancestors_spelled(mention.company, text[mention.start : mention.end]):
+                names.setdefault(ancestor)
+        for tag in tags:
+            company = self.lookup(tag)
+            if company is not None:
+                names.setdefault(company.name)
+        return list(names)
+
+    def ancestors_spelled(self, name: str, matched: str) -> list[str]:
+        """Ancestors of ``name`` (parent, grandparent…) one of whose spellings is a whole word of ``matched``."""
+        by_name = self.by_name
+        key = match_key(matched)
+        found: list[str] = []
+        seen = {name}
+        current = by_name.get(name)
+        while current is not None and current.parent and current.parent not in seen:
+            seen.add(current.parent)
+            current = by_name.get(current.parent)
+            if current is not None and any(contains_word(key, match_key(s)) for s in current.spellings):
+                found.append(current.name)
+        return found
+
+
+def contains_word(text: str, word: str) -> bool:
+    """``word`` occurs in ``text`` with ASCII word boundaries where it starts or ends with a Latin character."""
+    start = text.find(word)
+    while start >= 0 and word:
+        end = start + len(word)
+        left_ok = not (is_word_char(word[0]) and start > 0 and is_word_char(text[start - 1]))
+        right_ok = not (is_word_char(word[-1]) and end < len(text) and is_word_char(text[end]))
+        if left_ok and right_ok:
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+class NormalizedText:
+    """An NFKC + ASCII-lower-case copy of a text, with the map back to original offsets.
+
+    Characters are normalised one by one through a translation table (fast, and the copy usually has
+    the same length so offsets are the identity). Where a character expands (``㈱`` → ``(株)``,
+    ``…`` → ``...``) or a combining mark must compose with its base (``ﾄﾞ`` → ``ド``), that piece
+    is normalised as a whole and remembered as a breakpoint; offsets between breakpoints are linear.
+    """
+
+    __slots__ = ("_norm_starts", "_pieces", "length", "text")
+
+    def __init__(self, original: str, cache: dict[str, str] | None = None) -> None:
+        """``cache`` (char → normal form) may be shared between texts: it only ever holds pure results."""
+        cache = {} if cache is None else cache
+        table: dict[int, str] = {}
+        special: set[str] = set()  # characters whose normal form is not exactly one character
+        marks: set[str] = set()  # characters whose normal form starts with a combining mark
+        for char in set(original):
+            normal = cache.get(char)
+            if normal is None:
+                normal = cache[char] = unicodedata.normalize("NFKC", char).translate(_ASCII_UPPER)
+            if normal != char:
+                table[ord(char)] = normal
+            if len(normal) != 1:
+                special.add(char)
+            if normal and unicodedata.combining(normal[0]):
+                marks.add(char)
+        self.length = len(original)
+        self._norm_starts: list[int] = []
+        self._pieces: list[tuple[int, int, int, int]] = []  # (norm start, norm length, orig start, orig length)
+        if not special and not marks:
+            self.text = original.translate(table) if table else original
+            return
+        alternatives = []
+        if marks:
+            alternatives.append("(?:.[" + re.escape("".join(sorted(marks))) + "]+)")
+        if special:
+            alternatives.append("[" + re.escape("".join(sorted(special))) + "]")
+        pattern = re.compile("|".join(alternatives), re.DOTALL)
+        out: list[str] = []
+        norm_length = 0
+        position = 0
+        for match in pattern.finditer(original):
+            plain = original[position : match.start()].translate(table)
+            out.append(plain)
+            norm_length += len(plain)
+            piece = match.group(0)
+            if len(piece) > 1:
+                normal = unicodedata.normalize("NFKC", piece).translate(_ASCII_UPPER)
+            else:
+                normal = table.get(ord(piece), piece)
+            self._norm_starts.append(norm_length)
+            self._pieces.append((norm_length, len(normal), match.start(), len(piece)))
+            out.append(normal)
+            norm_length += len(normal)
+            position = match.end()
+        out.append(original[position:].translate(table))
+        self.text = "".join(out)
+
+    def _locate(self, index: int) -> tuple[int, bool, int]:
+        """``(original offset, inside a piece, piece end)`` for the normalised character at ``index``."""
+        found = bisect_right(self._norm_starts, index) - 1
+        if found < 0:
+            return index, False, 0
+        norm_start, norm_length, orig_start, orig_length = self._pieces[found]
+        if index < norm_start + norm_length:
+            return orig_start, True, orig_start + orig_length
+        return orig_start + orig_length + (index - norm_start - norm_length), False, 0
+
+    def start(self, index: int) -> int:
+        """Original start offset of the normalised character at ``index``."""
+        if not self._pieces:
+            return index
+        return self._locate(index)[0] if index < len(self.text) else self.length
+
+    def end(self, index: int) -> int:
+        """Original end offset for a normalised end offset (exclusive)."""
+        if not self._pieces or index <= 0:
+            return max(index, 0)
+        offset, inside, piece_end = self._locate(index - 1)
+        return piece_end if inside else offset + 1
+
+
+@dataclass(frozen=True)
+class _Key:
+    company: str
+    spelling: str  # the registry spelling (NFKC)
+    length: int  # length of the normalised key
+    exclude: bool
+    exact_case: str  # when non-empty, the NFKC spelling the original must equal (short Latin aliases)
+    left_boundary: bool
+    right_boundary: bool
+
+
+class MentionFinder:
+    """Aho-Corasick over every spelling and exclusion of every company."""
+
+    def __init__(self, companies: Sequence[Company]) -> None:
+        automaton = ahocorasick.Automaton()
+        keys: dict[str, list[_Key]] = {}
+        for company in companies:
+            for spelling, exclude in [(s, False) for s in company.spellings] + [(s, True) for s in company.exclude]:
+                normal = normalize_name(spelling)
+                key = match_key(normal)
+                if not key:
+                    continue
+                exact = ""
+                if not exclude and normal.isascii() and len(normal) < CASE_INSENSITIVE_MIN_LENGTH:
+                    exact = normal
+                keys.setdefault(key, []).append(
+                    _Key(
+                        company.name,
+                        normal,
+                        len(key),
+                        exclude,
+                        exact,
+                        is_word_char(key[0]),
+                        is_word_char(key[-1]),
+                    )
+                )
+        for key, values in keys.items():
+            automaton.add_word(key, tuple(values))
+        self.empty = not keys
+        if not self.empty:
+            automaton.make_automaton()
+        self.automaton = automaton
+        self._normal_forms: dict[str, str] = {}  # per finder, so per build: no module-level state
+
+    def find(self, original: str) -> list[Mention]:
+        if self.empty or not original:
+            return []
+        norm = NormalizedText(original, self._normal_forms)
+        text = norm.text
+        candidates: list[tuple[int, int, _Key]] = []
+        excluded: dict[str, list[tuple[int, int]]] = {}
+        for end_index, values in self.automaton.iter(text):
+            end = end_index + 1
+            for key in values:
+                start = end - key.length
+                if key.left_boundary and start > 0 and is_word_char(text[start - 1]):
+                    continue
+                if key.right_boundary and end < len(text) and is_word_char(text[end]):
+                    continue
+                if key.exclude:
+                    excluded.setdefault(key.company, []).append((start, end))
+                    continue
+                if key.exact_case and normalize_name(original[norm.start(start) : norm.end(end)]) != key.exact_case:
+                    continue
+                candidates.append((start, end, key))
+        if excluded:
+            candidates = [
+                (s, e, k)
+                for s, e, k in candidates
+                if not any(xs <= s and e <= xe for xs, xe in excluded.get(k.company, ()))
+            ]
+        # longest first, then leftmost; never overlapping
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0], c[2].company))
+        taken: list[tuple[int, int]] = []
+        mentions: list[Mention] = []
+        for start, end, key in candidates:
+            if any(start < te and ts < end for ts, te in taken):
+                continue
+            taken.append((start, end))
+            mentions.append(Mention(key.company, norm.start(start), norm.end(end), key.spelling))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def _scalar(node: yaml.Node) -> str:
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag.endswith(":null"):
+            return ""
+        return str(node.value)
+    raise ValueError("文字列が必要です")
+
+
+def _string_list(node: yaml.Node) -> list[str]:
+    if isinstance(node, yaml.ScalarNode):
+        value = _scalar(node)
+        return [value] if value else []
+    if isinstance(node, yaml.SequenceNode):
+        return [_scalar(item) for item in node.value if _scalar(item)]
+    raise ValueError("文字列のリストが必要です")
+
+
+def parse_registry(text: str, path: Path) -> tuple[Registry, list[RegistryProblem]]:
+    """Parse registry YAML; bad entries are left out and reported with their line."""
+    problems: list[RegistryProblem] = []
+
+    def problem(node: yaml.Node | None, subtype: str, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        problems.append(RegistryProblem(path, line, subtype, message))
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problems.append(
+            RegistryProblem(path, mark.line + 1 if mark else None, "registry", f"YAML として読めません: {error}")
+        )
+        return Registry(path=path), problems
+    if root is None:
+        return Registry(path=path), problems
+    items_node: yaml.Node | None = None
+    if isinstance(root, yaml.MappingNode):
+        for key_node, value_node in root.value:
+            if _scalar(key_node) == "companies":
+                items_node = value_node
+    elif isinstance(root, yaml.SequenceNode):
+        items_node = root
+    if not isinstance(items_node, yaml.SequenceNode):
+        problem(root, "registry", "最上位に companies: のリストが必要です")
+        return Registry(path=path), problems
+
+    entries: list[tuple[Company, yaml.Node, dict[str, yaml.Node]]] = []
+    parent_lines: dict[str, int] = {}
+    for item in items_node.value:
+        if not isinstance(item, yaml.MappingNode):
+            problem(item, "registry", "項目はマッピング (name: … reading: …) である必要があります")
+            continue
+        values: dict[str, Any] = {}
+        nodes_of: dict[str, yaml.Node] = {}
+        bad = False
+        for key_node, value_node in item.value:
+            key = _scalar(key_node)
+            nodes_of[key] = value_node
+            if key not in FIELDS:
+                problem(key_node, "registry", f"未知のフィールド {key!r} (使えるのは {', '.join(FIELDS)})")
+                continue
+            try:
+                values[key] = _string_list(value_node) if key in ("aliases", "exclude") else _scalar(value_node)
+            except ValueError as error:
+                problem(value_node, "registry", f"{key}: {error}")
+                bad = True
+        name = normalize_name(values.get("name", ""))
+        if not name:
+            problem(item, "registry", "name がありません")
+            continue
+        reading = normalize_name(values.get("reading", ""))
+        if not reading:
+            problem(item, "registry", f"{name}: reading (読み) がありません")
+            bad = True
+        kind = values.get("kind", "private") or "private"
+        if kind not in KINDS:
+            problem(nodes_of.get("kind", item), "registry", f"{name}: kind {kind!r} は {', '.join(KINDS)} のどれかです")
+            bad = True
+        if bad:
+            continue
+        aliases = tuple(dict.fromkeys(normalize_name(a) for a in values.get("aliases", []) if normalize_name(a)))
+        company = Company(
+            name=name,
+            reading=reading,
+            aliases=tuple(a for a in aliases if match_key(a) != match_key(name)),
+            exclude=tuple(normalize_name(x) for x in values.get("exclude", [])),
+            kind=kind,
+            market=normalize_name(values.get("market", "")),
+            ticker=normalize_name(values.get("ticker", "")),
+            parent=normalize_name(values.get("parent", "")),
+            description=" ".join(values.get("description", "").split()),
+            url=values.get("url", "").strip(),
+            line=item.start_mark.line + 1,
+        )
+        entries.append((company, item, nodes_of))
+        if "parent" in nodes_of:
+            parent_lines[name] = nodes_of["parent"].start_mark.line + 1
+
+    companies: list[Company] = []
+    owner: dict[str, Company] = {}
+    for company, item, nodes_of in entries:
+        other = owner.get(match_key(company.name))
+        if other is not None:
+            problem(
+                nodes_of.get("name", item),
+                "registry",
+                f"名前 {company.name!r} は {other.name} ({path}:{other.line}) と重複しています: この項目は省きます",
+            )
+            continue
+        kept: list[str] = []
+        for alias in company.aliases:
+            other = owner.get(match_key(alias))
+            if any(match_key(alias) == match_key(k) for k in kept):
+                continue
+            if other is not None:
+                problem(
+                    nodes_of.get("aliases", item),
+                    "registry",
+                    f"{company.name}: 別名 {alias!r} は {other.name} ({path}:{other.line}) と重複しています",
+                )
+                continue
+            kept.append(alias)
+        company = Company(**{**company.__dict__, "aliases": tuple(kept)})
+        for spelling in company.spellings:
+            owner[match_key(spelling)] = company
+        companies.append(company)
+    names = {company.name for company in companies}
+    checked: list[Company] = []
+    for company in companies:
+        if company.parent and company.parent not in names:
+            problems.append(
+                RegistryProblem(
+                    path,
+                    parent_lines.get(company.name, company.line),
+                    "registry",
+                    f"{company.name}: 親 {company.parent!r} が登録されていません",
+                )
+            )
+            company = Company(**{**company.__dict__, "parent": ""})
+        checked.append(company)
+    return Registry(tuple(checked), path), problems
+
+
+def load_registry(path: Path) -> tuple[Registry, list[RegistryProblem]]:
+    """Read the registry file; a missing file is an empty registry plus a problem."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        return Registry(path=path), [RegistryProblem(path, None, "registry", f"レジストリを読めません: {error}")]
+    return parse_registry(text, path)

@@ -1,0 +1,303 @@
+"""Assemble the archive: read every post, report its problems, generate and write the pages.
+
+Runs once per build at ``builder-inited`` (before Sphinx looks for documents), so the generated
+pages are ordinary source files for every builder (html, dirhtml, latex, linkcheck).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging as logging_module
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .companypages import company_pages, slug_collisions, tag_readings
+from .config import ArchiveConfig, archive_config
+from .markdown import remove_liquid
+from .model import Post, Problem, normalize_name
+from .pages import (
+    ENTRY_DIRS,
+    ENTRY_TITLES,
+    PostPageData,
+    archive_pages,
+    entry_pages,
+    latest_fragment,
+    months_fragment,
+    post_page,
+    write_pages,
+)
+from .reading import read_post
+from .registry import Registry, RegistryProblem, load_registry
+from .related import Item, features_of, related_posts
+from .timeline import posts_per_month_chart
+
+logger = logging.getLogger(__name__)
+POST_SUFFIXES = (".md", ".markdown")
+POST_PAGE_SUFFIX = ".post.md"
+
+
+@dataclass
+class Site:
+    posts: list[Post] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    bodies: dict[str, str] = field(default_factory=dict)  # docname → cleaned body
+    page_data: dict[str, PostPageData] = field(default_factory=dict)
+    registry: Registry = field(default_factory=Registry)
+    companies: dict[str, list[str]] = field(default_factory=dict)  # docname → canonical names, first mention first
+    line_shift: dict[str, int] = field(default_factory=dict)  # docname → post line minus page line
+
+    @property
+    def by_docname(self) -> dict[str, Post]:
+        return {post.docname: post for post in self.posts}
+
+
+def read_posts(posts_dir: Path, config: ArchiveConfig) -> Site:
+    """Read every post file; bad ones become problems, never exceptions."""
+    site = Site()
+    tz = dt.timezone(dt.timedelta(hours=config.timezone_hours))
+    if not posts_dir.is_dir():
+        site.problems.append(Problem(posts_dir, None, "config", "記事フォルダがありません", fatal=True))
+        return site
+    seen: dict[str, Post] = {}
+    for path in sorted(p for p in posts_dir.iterdir() if p.is_file() and p.suffix.lower() in POST_SUFFIXES):
+        result = read_post(path, tz=tz, max_bytes=config.max_post_bytes)
+        site.problems.extend(result.problems)
+        post = result.post
+        if post is None:
+            continue
+        if post.docname in seen:
+            site.problems.append(
+                Problem(
+                    path,
+                    None,
+                    "duplicate",
+                    f"パーマリンク {post.permalink} が {seen[post.docname].source.name} と重複しています: この記事は省きます",
+                    fatal=True,
+                )
+            )
+            continue
+        cleaned = remove_liquid(post.body)
+        if cleaned.liquid_removed:
+            line = post.body_line + (cleaned.first_liquid_offset or 0)
+            site.problems.append(
+                Problem(path, line, "liquid", f"Liquid タグを {cleaned.liquid_removed} 個取り除きました")
+            )
+        seen[post.docname] = post
+        site.posts.append(post)
+        site.bodies[post.docname] = cleaned.text
+    return site
+
+
+def name_members(posts: list[Post], attribute: str) -> dict[str, list[Post]]:
+    members: dict[str, list[Post]] = defaultdict(list)
+    for post in posts:
+        values = getattr(post, attribute)
+        for value in [values] if isinstance(values, str) else values:
+            name = normalize_name(value)
+            if name:
+                members[name].append(post)
+    return members
+
+
+FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+LINK_DESTINATION_RE = re.compile(r"\]\((?:<[^>\n]*>|[^)\s]*)(?:\s+\"[^\"\n]*\")?\)")
+BARE_URL_RE = re.compile(r"<?https?://[^\s<>)\]]+>?")
+HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
+# Boilerplate the blog appends to posts (links to other posts, affiliate book boxes): not what the post talks about
+SKIP_SECTIONS = ("関連記事", "あわせて読みたい", "この記事に関連するおすすめ書籍", "おすすめ書籍")
+
+
+def without_boilerplate(body: str) -> str:
+    """Drop sections whose heading is in :data:`SKIP_SECTIONS` (down to the next heading of the same level)."""
+    headings = list(HEADING_RE.finditer(body))
+    drop: list[tuple[int, int]] = []
+    for index, heading in enumerate(headings):
+        if heading.group(2).strip() not in SKIP_SECTIONS:
+            continue
+        level = len(heading.group(1))
+        end = len(body)
+        for following in headings[index + 1 :]:
+            if len(following.group(1)) <= level:
+                end = following.start()
+                break
+        drop.append((heading.start(), end))
+    for start, end in reversed(drop):
+        body = body[:start] + "\n" + body[end:]
+    return body
+
+
+def mention_text(post: Post, body: str) -> str:
+    """What mentions are looked for in: the title and the text a reader reads.
+
+    Fenced code, link destinations, bare URLs and the blog's boilerplate sections are left out (an
+    ``amazon.co.jp`` book link does not make a post about Amazon).
+    """
+    text = FENCE_RE.sub(" ", without_boilerplate(body))
+    text = LINK_DESTINATION_RE.sub("]", text)
+    text = BARE_URL_RE.sub(" ", text)
+    return post.title + "\n" + text
+
+
+def find_companies(site: Site) -> None:
+    """Each post's companies (text mentions first, then company tags), ordered by first mention."""
+    for post in site.posts:
+        site.companies[post.docname] = site.registry.companies_in(
+            mention_text(post, site.bodies[post.docname]), post.tags
+        )
+
+
+def find_related(site: Site, count: int) -> dict[str, tuple[str, ...]]:
+    items = [
+        Item(
+            post.docname,
+            post.date.timestamp(),
+            features_of(site.companies.get(post.docname, []), [normalize_name(t) for t in post.tags]),
+        )
+        for post in site.posts
+    ]
+    return related_posts(items, count)
+
+
+def link_posts(site: Site, config: ArchiveConfig) -> None:
+    """Fill each post's page data: its companies and its related posts."""
+    find_companies(site)
+    related = find_related(site, config.related_count)
+    for post in site.posts:
+        companies = tuple(site.companies.get(post.docname, []))
+        site.page_data[post.docname] = PostPageData(
+            companies=companies,
+            related=related.get(post.docname, ()),
+            mentions_key=site.registry.spellings_key(companies),
+        )
+
+
+def generate_pages(site: Site, config: ArchiveConfig) -> dict[str, str]:
+    tz = dt.timezone(dt.timedelta(hours=config.timezone_hours))
+    pages: dict[str, str] = {}
+    for post in site.posts:
+        data = site.page_data.get(post.docname, PostPageData())
+        text, shift = post_page(post, site.bodies[post.docname], data, tz)
+        pages[post.docname + POST_PAGE_SUFFIX] = text
+        site.line_shift[post.docname] = shift
+    pages.update(archive_pages(site.posts, tz))
+    pages["_archive/latest.md"] = latest_fragment(site.posts, config.latest_count, tz)
+    pages["_archive/months.md"] = months_fragment(site.posts, tz)
+    pages["_archive/chart.md"] = posts_per_month_chart(site.posts, tz)
+    for objtype, attribute in (("tag", "tags"), ("category", "categories"), ("author", "author")):
+        members = name_members(site.posts, attribute)
+        for kept, other in slug_collisions(members):
+            site.problems.append(
+                Problem(
+                    Path(ENTRY_DIRS[objtype]),
+                    None,
+                    "collision",
+                    f"{ENTRY_TITLES[objtype]}「{other}」と「{kept}」は同じ URL になります: 「{other}」のページは作りません",
+                )
+            )
+            members.pop(other, None)
+        readings = tag_readings(members, site.registry) if objtype == "tag" else {}
+        pages.update(entry_pages(objtype, members, readings, tz))
+    company_members: dict[str, list[Post]] = defaultdict(list)
+    for post in site.posts:
+        for name in site.companies.get(post.docname, []):
+            company_members[name].append(post)
+    skipped = set()
+    for kept, other in slug_collisions(company.name for company in site.registry.companies):
+        entry = site.registry.by_name[other]
+        site.problems.append(
+            Problem(
+                site.registry.path or Path("companies.yml"),
+                entry.line or None,
+                "collision",
+                f"企業・組織「{other}」と「{kept}」は同じ URL になります: 「{other}」のページは作りません",
+            )
+        )
+        skipped.add(other)
+    pages.update(
+        company_pages(
+            site.registry, company_members, site.companies, tz, skip=skipped, all_entries=config.all_companies
+        )
+    )
+    return pages
+
+
+def report_problems(problems: list[Problem] | list[RegistryProblem]) -> None:
+    for problem in problems:
+        logger.warning(
+            "%s%s",
+            "[記事を省きました] " if getattr(problem, "fatal", False) else "",
+            problem.message,
+            location=problem.location(),
+            type="postarchive",
+            subtype=problem.subtype,
+        )
+
+
+def build_site(app: Sphinx) -> None:
+    config = archive_config(app)
+    srcdir = Path(app.srcdir)
+    posts_dir = (Path(app.confdir) / config.posts_dir).resolve()
+    site = read_posts(posts_dir, config)
+    report_problems(site.problems)
+    site.registry, registry_problems = load_registry((Path(app.confdir) / config.registry).resolve())
+    report_problems(registry_problems)
+    link_posts(site, config)
+    problems_before = len(site.problems)
+    pages = generate_pages(site, config)
+    report_problems(site.problems[problems_before:])
+    written, removed = write_pages(srcdir, pages)
+    logger.info(
+        "postarchive: %d posts, %d pages (%d written, %d removed)",
+        len(site.posts),
+        len(pages),
+        len(written),
+        len(removed),
+    )
+    app._postarchive_site = site  # type: ignore[attr-defined]
+    point_warnings_at_posts(app, srcdir, site)
+
+
+class PostLocationFilter(logging_module.Filter):
+    """Report a warning inside a generated post page at the post file and line the editor edits."""
+
+    def __init__(self) -> None:
+        super().__init__("postarchive-locations")
+        self.pages: dict[str, tuple[str, int]] = {}
+
+    def filter(self, record: logging_module.LogRecord) -> bool:
+        location = getattr(record, "location", None)
+        if isinstance(location, str) and POST_PAGE_SUFFIX in location:
+            path, _, line = location.rpartition(":")
+            if not line.isdigit():
+                path, line = location, ""
+            found = self.pages.get(path)
+            if found is not None:
+                source, shift = found
+                record.location = f"{source}:{int(line) + shift}" if line else source
+        return True
+
+
+def point_warnings_at_posts(app: Sphinx, srcdir: Path, site: Site) -> None:
+    location_filter = getattr(app, "_postarchive_location_filter", None)
+    if location_filter is None:
+        location_filter = PostLocationFilter()
+        for handler in logging_module.getLogger(logging.NAMESPACE).handlers:
+            handler.addFilter(location_filter)
+        app._postarchive_location_filter = location_filter  # type: ignore[attr-defined]
+    location_filter.pages = {
+        str(srcdir / (post.docname + POST_PAGE_SUFFIX)): (str(post.source), site.line_shift[post.docname])
+        for post in site.posts
+    }
+
+
+def site_of(app: Sphinx) -> Site:
+    return getattr(app, "_postarchive_site", Site())
+
+
+def setup_site(app: Sphinx) -> None:
+    app.connect("builder-inited", build_site)

@@ -1,0 +1,122 @@
+"""Shared fixtures: real Sphinx builds of the archive on real posts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from postarchive.pages import generated_roots
+from sphinx.testing.util import SphinxTestApp
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs"
+SEEDS = REPO / "posts"
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus" / "posts"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a tool or data set is missing — but fail under CI=true, where it must be there."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"required under CI: {reason}")
+        pytest.skip(reason)
+
+
+@dataclass
+class Build:
+    app: SphinxTestApp
+    srcdir: Path
+    outdir: Path
+    posts_dir: Path
+    warnings: str
+
+    def html(self, docname: str) -> str:
+        return (self.outdir / f"{docname}.html").read_text(encoding="utf-8")
+
+    def post_html(self, permalink: str) -> str:
+        return (self.outdir / permalink.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def copy_docs(destination: Path) -> Path:
+    """A fresh copy of docs/ without build output or generated pages."""
+    generated = {"_build", ".postarchive-generated.json", *generated_roots()}
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        if Path(directory) != DOCS:
+            return set()
+        return {name for name in names if name in generated or (len(name) == 4 and name.isdigit())}
+
+    shutil.copytree(DOCS, destination, ignore=ignore)
+    return destination
+
+
+def copy_posts(destination: Path, sources: Iterable[Path]) -> Path:
+    destination.mkdir(parents=True, exist_ok=True)
+    for source in sources:
+        shutil.copy2(source, destination / source.name)
+    return destination
+
+
+def run_build(
+    srcdir: Path,
+    posts_dir: Path,
+    *,
+    builder: str = "html",
+    parallel: int = 0,
+    confoverrides: dict[str, object] | None = None,
+    freshenv: bool = False,
+) -> Build:
+    warnings = StringIO()
+    overrides = {"postarchive_posts_dir": str(posts_dir), **(confoverrides or {})}
+    app = SphinxTestApp(
+        builder,
+        srcdir=srcdir,
+        builddir=srcdir / "_build",
+        confoverrides=overrides,
+        status=StringIO(),
+        warning=warnings,
+        parallel=parallel,
+        freshenv=freshenv,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return Build(app, srcdir, Path(app.outdir), posts_dir, warnings.getvalue())
+
+
+@pytest.fixture
+def archive_factory(tmp_path: Path) -> Callable[..., Build]:
+    """Build a copy of docs/ over the given post files (default: the seeds)."""
+
+    def factory(posts: Iterable[Path] | None = None, **kwargs: object) -> Build:
+        srcdir = copy_docs(tmp_path / "docs")
+        posts_dir = copy_posts(tmp_path / "posts", posts if posts is not None else sorted(SEEDS.glob("*.md")))
+        return run_build(srcdir, posts_dir, **kwargs)  # type: ignore[arg-type]
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """One html build of the five seed posts, shared by the tests that only read it."""
+    root = tmp_path_factory.mktemp("seeds")
+    srcdir = copy_docs(root / "docs")
+    posts_dir = copy_posts(root / "posts", sorted(SEEDS.glob("*.md")))
+    return run_build(srcdir, posts_dir)
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """One parallel html build of the 300 real posts in ../shared/corpus/posts."""
+    require(CORPUS.is_dir(), f"{CORPUS} (the shared corpus) is missing")
+    root = tmp_path_factory.mktemp("corpus")
+    srcdir = copy_docs(root / "docs")
+    return run_build(srcdir, CORPUS, parallel=2)

@@ -1,0 +1,12 @@
+project = "テスト アーカイブ"
+author = "編集部"
+language = "ja"
+extensions = ["postarchive"]
+html_theme = "basic"
+html_baseurl = "https://example.org/archive"  # no trailing slash on purpose: the extension normalises it
+notfound_urls_prefix = "/archive/"
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search.html", "404.html"]
+postarchive_posts_dir = "posts"
+postarchive_feed_count = 2
+exclude_patterns = ["_build", "_archive", "posts"]

@@ -1,0 +1,9 @@
+project = "xref test"
+language = "ja"
+extensions = ["myst_parser", "sphinx_design", "sphinxcontrib.mermaid", "postarchive"]
+postarchive_posts_dir = "posts"  # tests point it at the seeds with confoverrides
+postarchive_registry = "companies.yml"
+exclude_patterns = ["_build", "_archive", ".postarchive-generated.json"]
+suppress_warnings = ["myst.header"]
+html_theme = "basic"
+myst_enable_extensions = ["colon_fence"]

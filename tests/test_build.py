@@ -1,0 +1,157 @@
+"""Whole-site builds: the seeds and the 300-post corpus served at their Jekyll permalinks."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SEEDS, Build
+from postarchive.reading import read_post
+
+REPAIRED_TITLES = {
+    "/2025/11/10/3-gmogpu/": "GMOのGPUクラウド、NVIDIA B300対応の真意とは？AIインフラ競争の行方を読み解く",
+    "/2025/10/11/2-beyond/": "ソフトバンクらが描く「Beyond AI」の真意とは？研究組合設立が示す日本のAI戦略の転換点",
+    "/2025/10/21/2-ai-article-update/": "「日本GPUアライアンス」の設立が示す、国内AIインフラの新たな夜明けとは？",
+}
+
+
+def article(html: str) -> str:
+    """The page's main content, without theme chrome."""
+    start, end = html.find('<article class="bd-article">'), html.find("</article>")
+    return html[start:end]
+
+
+def visible_text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_every_seed_is_served_at_its_permalink(seeds_build: Build) -> None:
+    for path in sorted(SEEDS.glob("*.md")):
+        post = read_post(path).post
+        assert post is not None
+        page = seeds_build.outdir / post.permalink.strip("/") / "index.html"
+        assert page.is_file(), post.permalink
+        assert f"<h1>{post.title}" in unescape(page.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("permalink", sorted(REPAIRED_TITLES))
+def test_repaired_titles_are_shown_once(seeds_build: Build, permalink: str) -> None:
+    text = visible_text(article(seeds_build.post_html(permalink)))
+    assert text.count(REPAIRED_TITLES[permalink]) == 1
+    assert REPAIRED_TITLES[permalink] in visible_text(seeds_build.post_html(permalink).split("</title>")[0])
+
+
+def test_no_markers_or_stray_emphasis_anywhere(seeds_build: Build) -> None:
+    for page in seeds_build.outdir.rglob("*.html"):
+        text = visible_text(article(page.read_text(encoding="utf-8")))
+        assert "---END---" not in text, page
+        assert "**" not in text, page
+
+
+def test_cjk_emphasis_is_bold(seeds_build: Build) -> None:
+    html = seeds_build.post_html("/2025/10/09/2-gmoai/")
+    # the company name inside may be linked (first mention): compare the text of the bold run
+    strong = re.search(r"<strong>((?:(?!</strong>).)*AIRoA(?:(?!</strong>).)*)</strong>にも", html)
+    assert strong is not None
+    assert re.sub(r"<[^>]+>", "", strong.group(1)) == "AIロボット協会（AIRoA）"
+
+
+def test_post_header_shows_jst_date_and_links(seeds_build: Build) -> None:
+    html = seeds_build.post_html("/2025/10/21/2-ai-article-update/")
+    assert "2025年10月22日（水）" in html  # 20:37 UTC on the 21st is the 22nd in JST
+    assert 'href="../../../../tags/%E3%83%81%E3%83%83%E3%83%97/index.html' in html  # タグ: チップ
+    assert "categories/" in html and "authors/" in html
+
+
+def test_landing_page_links_every_post_newest_first(seeds_build: Build) -> None:
+    html = seeds_build.html("index")
+    links = re.findall(r'href="(\d{4}/\d{2}/\d{2}/[^/"]+)/index.html"', html)
+    expected = ["2025/11/10/3-gmogpu", "2025/10/21/2-ai-article-update", "2025/10/11/2-beyond"]
+    assert links[:3] == expected
+    assert {link for link in links} >= {"2025/10/09/2-gmoai", "2025/09/18/1-ai-article-update"}
+    assert "sd-card" in html  # sphinx-design cards
+
+
+def test_navigation_is_nested_year_month_post(seeds_build: Build) -> None:
+    assert (seeds_build.outdir / "2025" / "index.html").is_file()
+    month = seeds_build.html("2025/10/index")
+    assert month.count('href="09/2-gmoai/index.html"') + month.count('href="../10/09/2-gmoai/index.html"') >= 1
+    # the root toctree does not list posts: only the year → month → post chain does
+    root_doctree_toc = seeds_build.app.env.tocs["index"].astext()
+    assert "GMOがヒューマノイド" not in root_doctree_toc
+
+
+def test_japanese_ui_and_theme(seeds_build: Build) -> None:
+    html = seeds_build.html("index")
+    assert '<html lang="ja"' in html
+    assert "pydata" in html or "bd-header" in html
+
+
+def test_generated_pages_are_rewritten_only_when_changed(archive_factory) -> None:  # type: ignore[no-untyped-def]
+    first = archive_factory()
+    page = first.srcdir / "2025/10/09/2-gmoai/index.post.md"
+    before = page.stat().st_mtime_ns
+    from conftest import run_build
+
+    second = run_build(first.srcdir, first.posts_dir)
+    assert page.stat().st_mtime_ns == before
+    assert "0 written" in second.app._status.getvalue()  # type: ignore[attr-defined]
+    # deleting a post removes its generated page
+    (first.posts_dir / "2025-10-09-2-gmoai.md").unlink()
+    run_build(first.srcdir, first.posts_dir)
+    assert not page.exists()
+    assert not (first.srcdir / "2025/10/09").exists()
+
+
+def test_links_between_posts_are_checked(archive_factory) -> None:  # type: ignore[no-untyped-def]
+    linking = Path(__file__).parent / "data" / "2025-10-12-links.md"
+    build = archive_factory([*sorted(SEEDS.glob("*.md")), linking])
+    html = build.post_html("/2025/10/12/links/")
+    assert 'href="../../09/2-gmoai/index.html"' in html
+    missing = [line for line in build.warnings.splitlines() if "2025/01/01/missing" in line]
+    assert len(missing) == 1
+    assert "2025-10-12-links.md:8" in missing[0]
+
+
+def test_dollar_amounts_stay_money(archive_factory) -> None:  # type: ignore[no-untyped-def]
+    build = archive_factory([*sorted(SEEDS.glob("*.md")), Path(__file__).parent / "data" / "2025-10-12-links.md"])
+    text = visible_text(article(build.post_html("/2025/10/12/links/")))
+    assert "$60 から $100" in text
+    assert "math" not in article(build.post_html("/2025/10/12/links/"))
+
+
+@pytest.mark.slow
+def test_corpus_builds_with_every_post_at_its_permalink(corpus_build: Build) -> None:
+    assert "ERROR" not in corpus_build.warnings
+    assert "Traceback" not in corpus_build.warnings
+    posts = sorted(CORPUS.glob("*.md"))
+    assert len(posts) == 300
+    for path in posts:
+        post = read_post(path).post
+        assert post is not None, path
+        assert (corpus_build.outdir / post.permalink.strip("/") / "index.html").is_file(), post.permalink
+
+
+def test_headings_are_demoted_and_anchored_distinctly(archive_factory) -> None:  # type: ignore[no-untyped-def]
+    build = archive_factory([Path(__file__).parent / "data" / "2025-10-13-headings.md"])
+    html = article(build.post_html("/2025/10/13/headings/"))
+    assert html.count("<h1>") == 1 and "<h1>見出しのテスト" in html
+    assert "<h2>本文の中の大見出し" in html
+    assert html.count("<h3>まとめ") == 2
+    slugs = re.findall(r'<span id="([^"]+)"></span><h3>まとめ', html)
+    assert slugs == ["まとめ", "まとめ-1"]  # readable Japanese anchors, distinct for repeated headings
+    assert "<h4>いきなり深い見出し" in html  # no jump from h3 to h5
+    assert "myst.header" not in build.warnings and "WARNING" not in build.warnings
+    assert '<meta content="見出しの扱いを確かめる記事" name="description" />' in build.post_html(
+        "/2025/10/13/headings/"
+    )
+
+
+def test_unknown_front_matter_is_kept_as_page_metadata(archive_factory) -> None:  # type: ignore[no-untyped-def]
+    build = archive_factory([Path(__file__).parent / "data" / "2025-10-13-headings.md"])
+    meta = build.app.env.get_domain("archive").post_meta("2025/10/13/headings/index")
+    assert meta is not None
+    assert meta["extra"] == {"pillar_article": True}
+    assert meta["description"] == "見出しの扱いを確かめる記事"
