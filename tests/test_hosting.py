@@ -243,6 +243,9 @@ def test_site_build(app: Any) -> None:
     # a tag page links its own feed
     tag_page = html_of(app, "tags/半導体/index")
     assert f'href="{BASE}tags/{quote("半導体")}/atom.xml"' in tag_page
+    # generated pages describe themselves (not the text of their tables)
+    assert meta(tag_page, "og:description")[0].startswith("タグ「半導体」の記事 2 件: ")
+    assert meta(tag_page, "description") == meta(tag_page, "og:description")
 
     # 404 page with absolute asset URLs under the base path; favicon-free root works too
     not_found = (out / "404.html").read_text(encoding="utf-8")

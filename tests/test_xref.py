@@ -146,7 +146,7 @@ def test_parent_and_children_link_both_ways(seeds: Built) -> None:
     softbank = seeds.html("companies/ソフトバンク/index.html")
     group = seeds.html("companies/ソフトバンクグループ/index.html")
     assert "親会社・上位組織" in softbank and "%E3%82%B0%E3%83%AB%E3%83%BC%E3%83%97/index.html" in softbank
-    children = group.split("子会社・傘下組織")[1].split("</tr>")[0]
+    children = group.split("</head>")[1].split("子会社・傘下組織")[1].split("</tr>")[0]
     assert re.findall(r"<span[^>]*>(.*?)</span>", children) == ["ソフトバンク"]
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from .markdown import escape_inline
 from .model import Post, normalize_name
-from .pages import ENTRY_DIRS, entry_docname, entry_slug, month_key, newest_first, post_line, quoted, toctree
+from .pages import ENTRY_DIRS, described, entry_docname, entry_slug, month_key, newest_first, post_line, quoted, toctree
 from .registry import Company, Registry
 from .yomi import group_order, index_group, sort_key, to_hiragana
 
@@ -146,7 +146,9 @@ def company_page(
             lines += [f"**{heading}**", "", diagram, ""]
     lines += [f"## 記事（{len(posts)} 件、新しい順）", ""]
     lines += [post_line(post, tz) for post in newest_first(posts)] or ["まだ記事はありません。"]
-    return "\n".join(lines) + "\n"
+    summary = "、".join(filter(None, [company.kind_label, " ".join(filter(None, [company.market, company.ticker]))]))
+    description = f"{name}（{summary}）の言及記事 {len(posts)} 件。{company.description}"
+    return described(description, "\n".join(lines) + "\n")
 
 
 def company_pages(

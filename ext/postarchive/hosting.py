@@ -187,6 +187,11 @@ def page_meta(app: Sphinx, pagename: str, doctree: nodes.document | None) -> tup
             extra.append(f'<meta property="article:published_time" content="{escape(str(post["date"]))}" />')
         for tag in post.get("tags") or []:
             extra.append(f'<meta property="article:tag" content="{escape(str(tag))}" />')
+    else:  # generated entry, month and company pages declare a description in their front matter
+        description = " ".join(str(app.env.metadata.get(pagename, {}).get("description") or "").split())
+        if description:
+            fields["og:description"] = description
+            extra.append(f'<meta name="description" content="{escape(description)}" />')
     card = "summary_large_image" if image or app.config.ogp_image else "summary"
     extra.append(f'<meta name="twitter:card" content="{card}" />')
     return fields, extra

@@ -95,6 +95,12 @@ def plain_value(value: object) -> object:
     return str(value)
 
 
+def described(description: str, page: str) -> str:
+    """A generated page with a ``description`` (meta description and ``og:description``) in its front matter."""
+    front = yaml.safe_dump({"description": " ".join(description.split())}, allow_unicode=True, width=10_000)
+    return f"---\n{front}---\n\n{page}"
+
+
 def post_page(post: Post, body: str, data: PostPageData, tz: dt.tzinfo) -> tuple[str, int]:
     """The post as a MyST page (parsed by the restricted post parser).
 
@@ -199,7 +205,8 @@ def archive_pages(posts: Sequence[Post], tz: dt.tzinfo) -> dict[str, str]:
         ordered = newest_first(month_posts)
         lines = [f"# {year}年{month}月", "", *(post_line(p, tz) for p in ordered), ""]
         lines.append(toctree([p.docname for p in ordered], hidden=True))
-        pages[f"{year}/{month:02d}/index.md"] = "\n".join(lines) + "\n"
+        description = f"{year}年{month}月の記事 {len(ordered)} 件: " + "、".join(p.title for p in ordered[:5])
+        pages[f"{year}/{month:02d}/index.md"] = described(description, "\n".join(lines) + "\n")
     return pages
 
 
@@ -218,8 +225,10 @@ def entry_page(objtype: str, name: str, reading: str, posts: Sequence[Post], tz:
         lines += [intro, ""]
     lines.append(f"{ENTRY_TITLES[objtype]}「{escape_inline(name)}」の記事 {len(posts)} 件（新しい順）")
     lines.append("")
-    lines += [post_line(post, tz) for post in newest_first(posts)]
-    return "\n".join(lines) + "\n"
+    ordered = newest_first(posts)
+    lines += [post_line(post, tz) for post in ordered]
+    description = f"{ENTRY_TITLES[objtype]}「{name}」の記事 {len(posts)} 件: " + "、".join(p.title for p in ordered[:5])
+    return described(description, "\n".join(lines) + "\n")
 
 
 def entry_pages(
