@@ -83,11 +83,15 @@ def test_every_registry_entry_gets_a_page_and_the_index_groups_by_reading() -> N
 
 def test_tag_readings() -> None:
     registry = Registry((Company(name="ソフトバンク", reading="そふとばんく", aliases=("SoftBank",)),))
-    assert tag_readings(["SoftBank", "エージェント", "半導体", "AI"], registry) == {
+    assert tag_readings(
+        ["SoftBank", "エージェント", "半導体", "生成AI", "AI", "孫正義"], registry, {"孫正義": "そんまさよし"}
+    ) == {
         "SoftBank": "そふとばんく",
         "エージェント": "えーじぇんと",
-        "半導体": "半導体",
+        "半導体": "はんどうたい",
+        "生成AI": "せいせいAI",
         "AI": "AI",
+        "孫正義": "そんまさよし",
     }
 
 

@@ -184,9 +184,11 @@ def test_domain_company_index_page(seeds: Built) -> None:
 def test_tags_have_readings(seeds: Built) -> None:
     html = seeds.html("tags/index.html")
     groups = re.findall(r"<h2>(.*?)<a", html)
-    assert groups == ["あ", "た", "A", "記号・数字"]  # kana rows, then Latin, then the rest
+    assert groups == ["あ", "か", "さ", "た", "A"]  # kana rows, then Latin; kanji tags read through pykakasi
     in_a = html.split("<h2>あ")[1].split("<h2>")[0]
     assert "エージェント" in in_a  # a kana tag reads as itself
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", html.split("<h1", 1)[1])))
+    assert "か¶ 技術動向（5件） さ¶ 最新ニュース（5件） た¶ チップ（3件） 投資（5件）" in text  # ぎ, さ, ち, と
 
 
 def test_no_unexpected_warnings(seeds: Built) -> None:

@@ -18,10 +18,9 @@ from .markdown import escape_inline
 from .model import Post, normalize_name
 from .pages import ENTRY_DIRS, described, entry_docname, entry_slug, month_key, newest_first, post_line, quoted, toctree
 from .registry import Company, Registry
-from .yomi import group_order, index_group, sort_key, to_hiragana
+from .yomi import group_order, index_group, reading_of, sort_key
 
 SAFE_URL_RE = re.compile(r"^https?://[^\s<>\"'`\\]+$")
-KANA_RE = re.compile(r"^[\u3041-\u309f\u30a0-\u30ffー・ 　]+$")
 MERMAID_ESCAPES = {"&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "`": "#96;"}
 COMENTION_LIMIT = 10
 
@@ -201,17 +200,12 @@ def company_pages(
     return pages
 
 
-def tag_readings(names: Iterable[str], registry: Registry) -> dict[str, str]:
-    """A reading per tag: a registry company's reading, kana as itself (in hiragana), else the name."""
+def tag_readings(names: Iterable[str], registry: Registry, overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """A reading per tag, category or author: a registry company's reading, else ``reading_of`` (kana, kanji)."""
     readings: dict[str, str] = {}
     for name in names:
         company = registry.lookup(name)
-        if company is not None:
-            readings[name] = company.reading
-        elif KANA_RE.match(name):
-            readings[name] = to_hiragana(name)
-        else:
-            readings[name] = name
+        readings[name] = company.reading if company is not None else reading_of(name, overrides)
     return readings
 
 

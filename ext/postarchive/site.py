@@ -200,7 +200,7 @@ def generate_pages(site: Site, config: ArchiveConfig) -> dict[str, str]:
                 )
             )
             members.pop(other, None)
-        readings = tag_readings(members, site.registry) if objtype == "tag" else {}
+        readings = tag_readings(members, site.registry)
         pages.update(entry_pages(objtype, members, readings, tz))
     company_members: dict[str, list[Post]] = defaultdict(list)
     for post in site.posts:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
+from typing import Any
 
 GOJUON_ROWS = (
     ("あ", "あいうえおぁぃぅぇぉゔ"),
@@ -24,6 +27,30 @@ def to_hiragana(text: str) -> str:
     """Katakana → hiragana (ヴ→ゔ, ー kept), NFKC first so half-width kana work too."""
     text = unicodedata.normalize("NFKC", text)
     return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
+
+
+KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]")
+
+
+@functools.cache
+def _kakasi() -> Any:
+    import pykakasi  # loaded only when a name has kanji (its dictionary takes about a second)
+
+    return pykakasi.kakasi()
+
+
+def reading_of(name: str, overrides: dict[str, str] | None = None) -> str:
+    """A reading for an index: an override, else kana as hiragana, else pykakasi's reading of the kanji.
+
+    Latin letters and digits stay as written (``生成AI`` → ``せいせいAI``), so the name sorts under せ.
+    Dictionary readings of personal names can be wrong (孫正義 → まごせいぎ); ``overrides`` fixes them.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    if overrides and (name in overrides or text in overrides):
+        return overrides.get(name) or overrides[text]
+    if not KANJI_RE.search(text):
+        return to_hiragana(text)
+    return "".join(str(item["hira"]) for item in _kakasi().convert(text))
 
 
 def index_group(reading: str) -> str:
