@@ -18,7 +18,7 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
 
 def test_every_post_with_its_fields(catalog: tuple[Path, dict[str, Any]]) -> None:
     outdir, data = catalog
-    assert data["version"] == 1
+    assert data["version"] == 1 and "base_url" in data
     assert len(data["posts"]) == 5
     dates = [post["date"] for post in data["posts"]]
     assert dates == sorted(dates, reverse=True)  # newest first

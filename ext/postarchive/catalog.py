@@ -40,7 +40,7 @@ def instant(value: object) -> float:
         return 0.0
 
 
-def build_catalog(domain: ArchiveDomain, builder: Builder, registry: Registry) -> dict[str, Any]:
+def build_catalog(domain: ArchiveDomain, builder: Builder, registry: Registry, base_url: str = "") -> dict[str, Any]:
     urls = entry_urls(domain, builder)
     companies = registry.by_name
 
@@ -102,6 +102,7 @@ def build_catalog(domain: ArchiveDomain, builder: Builder, registry: Registry) -
 
     return {
         "version": CATALOG_VERSION,
+        "base_url": base_url,
         "posts": posts,
         "companies": entries("company"),
         "tags": entries("tag"),
@@ -114,7 +115,7 @@ def write_catalog(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder.format != "html" or app.builder.name in ("singlehtml", "epub"):
         return
     domain: ArchiveDomain = app.env.get_domain("archive")  # type: ignore[assignment]
-    catalog = build_catalog(domain, app.builder, site_of(app).registry)
+    catalog = build_catalog(domain, app.builder, site_of(app).registry, app.config.html_baseurl or "")
     path = Path(app.outdir) / CATALOG
     text = json.dumps(catalog, ensure_ascii=False, indent=1)
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
