@@ -84,7 +84,7 @@ def monthly_diagram(posts: Sequence[Post], tz: dt.tzinfo) -> str:
             "```{mermaid}",
             "xychart-beta",
             f"  x-axis [{labels}]",
-            f'  y-axis "記事数" 0 --> {top + 1}',
+            f'  y-axis "記事数" 0 --> {max(top, 10)}',  # whole-number ticks (a count is never 0.2)
             f"  bar [{values}]",
             "```",
         ]

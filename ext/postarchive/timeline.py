@@ -73,7 +73,7 @@ def posts_per_month_chart(
     lines += [
         f'    title "{mermaid_text(title)}"',
         f"    x-axis [{labels}]",
-        f'    y-axis "記事数" 0 --> {max(top, 1)}',
+        f'    y-axis "記事数" 0 --> {max(top, 10)}',  # from 10 up Mermaid's ticks are whole numbers
         f"    bar [{values}]",
         FENCE,
     ]
