@@ -54,7 +54,8 @@ class Collector(logging_module.Filter):
         if record.levelno >= logging_module.WARNING:
             kind = ".".join(filter(None, [getattr(record, "type", ""), getattr(record, "subtype", "")]))
             location = getattr(record, "location", None)
-            self.warnings.append(Reported(location if isinstance(location, str) else "", record.getMessage(), kind))
+            message = str(record.msg) % record.args if record.args else str(record.msg)
+            self.warnings.append(Reported(location if isinstance(location, str) else "", message, kind))
         return True
 
 
@@ -81,19 +82,20 @@ def summary_lines(warnings: list[Reported], repairs: list[Problem]) -> list[str]
     return lines
 
 
-def broken_links(outdir: Path) -> list[tuple[Path, str]]:
-    """Site-internal links and assets of the written HTML pages whose target file does not exist."""
+def broken_links(outdir: Path, pages: list[Path]) -> list[tuple[Path, str]]:
+    """Relative links and assets of the given HTML pages whose target file does not exist."""
     broken = []
-    for page in sorted(outdir.rglob("*.html")):
-        text = page.read_text(encoding="utf-8", errors="replace")
+    for page in pages:
+        try:
+            text = page.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
         for url in dict.fromkeys(LINK_RE.findall(text)):
             parts = urlsplit(url.replace("&amp;", "&"))
-            if parts.scheme or parts.netloc or not parts.path:
-                continue
-            target = (page.parent / unquote(parts.path)) if not parts.path.startswith("/") else None
-            if target is None:
-                continue  # root-relative links depend on the host's base path: the hosting tests check them
-            if target.is_dir() or parts.path.endswith("/"):
+            if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+                continue  # external, same-page, or root-relative (depends on the host's base path)
+            target = page.parent / unquote(parts.path)
+            if parts.path.endswith("/") or target.is_dir():
                 target = target / "index.html"
             if not target.exists():
                 broken.append((page, url))
@@ -115,7 +117,8 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
     strict = archive_config(app).strict
     if strict and app.builder.format == "html":
         outdir = Path(app.outdir)
-        for page, url in broken_links(outdir):
+        pages = [outdir / app.builder.get_target_uri(docname) for docname in sorted(app.env.all_docs)]
+        for page, url in broken_links(outdir, [page for page in pages if page.suffix == ".html"]):
             logger.warning(
                 "リンク先がありません: %s", url, location=str(page.relative_to(outdir)) + ":", type="postarchive", subtype="link"
             )
