@@ -43,20 +43,31 @@ class Reported:
 
 @dataclass
 class Collector(logging_module.Filter):
-    """A logging filter that only watches: every warning that reaches the warning stream."""
+    """A logging filter that only watches: every warning that reaches the warning stream.
 
-    warnings: list[Reported] = field(default_factory=list)
+    Records are kept, not copied: filters added later (the post-location mapping of
+    :mod:`postarchive.site`) still rewrite their location before the summary reads it.
+    """
+
+    records: list[logging_module.LogRecord] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__("postarchive-check")
 
     def filter(self, record: logging_module.LogRecord) -> bool:
         if record.levelno >= logging_module.WARNING:
+            self.records.append(record)
+        return True
+
+    @property
+    def warnings(self) -> list[Reported]:
+        reported = []
+        for record in self.records:
             kind = ".".join(filter(None, [getattr(record, "type", ""), getattr(record, "subtype", "")]))
             location = getattr(record, "location", None)
             message = str(record.msg) % record.args if record.args else str(record.msg)
-            self.warnings.append(Reported(location if isinstance(location, str) else "", message, kind))
-        return True
+            reported.append(Reported(location if isinstance(location, str) else "", message, kind))
+        return reported
 
 
 def summary_lines(warnings: list[Reported], repairs: list[Problem]) -> list[str]:
@@ -102,7 +113,7 @@ def broken_links(outdir: Path, pages: list[Path]) -> list[tuple[Path, str]]:
     return broken
 
 
-def start_collecting(app: Sphinx) -> None:
+def start_collecting(app: Sphinx, config: object) -> None:
     collector = Collector()
     for handler in logging_module.getLogger(logging.NAMESPACE).handlers:
         if isinstance(handler, WarningStreamHandler):
@@ -132,5 +143,5 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_check(app: Sphinx) -> None:
-    app.connect("builder-inited", start_collecting, priority=900)
+    app.connect("config-inited", start_collecting, priority=100)  # before any post is read
     app.connect("build-finished", finish, priority=900)
