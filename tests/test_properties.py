@@ -57,9 +57,9 @@ def executable(nodes: list) -> list[str]:  # type: ignore[type-arg]
     for node in nodes:
         if node.type in ("html_block", "html_inline", "myst_role", "math_inline", "math_block", "myst_target"):
             found.append(node.type)
-        if node.type in ("fence", "colon_fence") and node.info.strip().split(" ")[0] not in OUR_DIRECTIVES:
-            if node.info.strip().startswith("{"):
-                found.append(f"{node.type} {node.info}")
+        info = node.info.strip() if node.type in ("fence", "colon_fence") else ""
+        if info.startswith("{") and info.split(" ")[0] not in OUR_DIRECTIVES:
+            found.append(f"{node.type} {node.info}")
         if node.type in ("link", "image"):
             href = str(node.attrs.get("href", node.attrs.get("src", "")))
             scheme = re.match(r"\s*([a-z][a-z0-9+.-]*):", href, re.IGNORECASE)

@@ -87,7 +87,9 @@ def summary_lines(warnings: list[Reported], repairs: list[Problem]) -> list[str]
         lines.append("postarchive: 問題はありません")
     if repairs:
         files = sorted({str(problem.path) for problem in repairs})
-        lines.append(f"postarchive: 修復 {len(repairs)} 件 ({len(files)} ファイル; ブログの既知の癖を直したもの, エラーではありません)")
+        lines.append(
+            f"postarchive: 修復 {len(repairs)} 件 ({len(files)} ファイル; ブログの既知の癖を直したもの, エラーではありません)"
+        )
         for problem in sorted(repairs, key=lambda p: (str(p.path), p.line or 0)):
             lines.append(f"  修復 {problem.location()} {problem.message} [postarchive.{problem.subtype}]")
     return lines
@@ -131,7 +133,11 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
         pages = [outdir / app.builder.get_target_uri(docname) for docname in sorted(app.env.all_docs)]
         for page, url in broken_links(outdir, [page for page in pages if page.suffix == ".html"]):
             logger.warning(
-                "リンク先がありません: %s", url, location=str(page.relative_to(outdir)) + ":", type="postarchive", subtype="link"
+                "リンク先がありません: %s",
+                url,
+                location=str(page.relative_to(outdir)) + ":",
+                type="postarchive",
+                subtype="link",
             )
     site = getattr(app, "_postarchive_site", None)
     repairs = [problem for problem in getattr(site, "problems", []) if problem.repaired]

@@ -309,9 +309,13 @@ def read_post(path: Path, *, tz: dt.tzinfo = JST, max_bytes: int = DEFAULT_MAX_B
         raw = front.get(key, front.get(key[:-1] if key == "tags" else "category"))
         values, odd = as_name_list(raw)
         if odd:
-            problem(key_line(key), "front-matter", f"{key} の値 {raw!r} を文字列のリスト {values!r} として読み替えました")
+            problem(
+                key_line(key), "front-matter", f"{key} の値 {raw!r} を文字列のリスト {values!r} として読み替えました"
+            )
         elif isinstance(raw, str) and len(values) > 1:
-            problem(key_line(key), "front-matter", f"{key} が文字列です: Jekyll と同じく空白で区切って {values!r} とします")
+            problem(
+                key_line(key), "front-matter", f"{key} が文字列です: Jekyll と同じく空白で区切って {values!r} とします"
+            )
         names[key] = tuple(dict.fromkeys(values))
 
     def text_field(key: str) -> str:
@@ -327,7 +331,11 @@ def read_post(path: Path, *, tz: dt.tzinfo = JST, max_bytes: int = DEFAULT_MAX_B
         permalink = "/" + "/".join(parts) + "/"
     image = text_field("image")
     if image and not SAFE_IMAGE_RE.match(image):
-        problem(key_line("image"), "front-matter", f"image {image[:80]!r} は http(s) の URL でもサイト内のパスでもないので使いません")
+        problem(
+            key_line("image"),
+            "front-matter",
+            f"image {image[:80]!r} は http(s) の URL でもサイト内のパスでもないので使いません",
+        )
         image = ""
     known = {"title", "date", "categories", "category", "tags", "tag", "author", "excerpt"}
     known |= {"description", "reading_time", "image", "permalink"}

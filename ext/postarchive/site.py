@@ -25,9 +25,9 @@ from .pages import (
     ENTRY_DIRS,
     ENTRY_TITLES,
     PostPageData,
-    generated_roots,
     archive_pages,
     entry_pages,
+    generated_roots,
     latest_fragment,
     months_fragment,
     post_page,
@@ -63,9 +63,7 @@ def reserved_docname(docname: str) -> bool:
     """A docname the archive itself generates (year/month pages, entry pages, Sphinx's own pages)."""
     first = docname.split("/", 1)[0]
     return (
-        first in RESERVED_ROOTS
-        or first.startswith("_")
-        or re.fullmatch(r"\d{4}(?:/\d{2})?/index", docname) is not None
+        first in RESERVED_ROOTS or first.startswith("_") or re.fullmatch(r"\d{4}(?:/\d{2})?/index", docname) is not None
     )
 
 
@@ -119,7 +117,11 @@ def read_posts(posts_dir: Path, config: ArchiveConfig) -> Site:
             line = post.body_line + (cleaned.first_liquid_offset or 0)
             site.problems.append(
                 Problem(
-                    post.source, line, "liquid", f"Liquid タグを {cleaned.liquid_removed} 個取り除きました", repaired=True
+                    post.source,
+                    line,
+                    "liquid",
+                    f"Liquid タグを {cleaned.liquid_removed} 個取り除きました",
+                    repaired=True,
                 )
             )
         site.posts.append(post)
