@@ -82,7 +82,8 @@ def summary_lines(warnings: list[Reported], repairs: list[Problem]) -> list[str]
             lines.append(f"  ✗ {file}")
             for warning in by_file[file]:
                 message = warning.message.splitlines()[0] if warning.message else ""
-                lines.append(f"      {message} [{warning.kind}]")
+                message = message.removesuffix(f" [{warning.kind}]")  # Sphinx may have added it already
+                lines.append(f"      {message} [{warning.kind}]" if warning.kind else f"      {message}")
     else:
         lines.append("postarchive: 問題はありません")
     if repairs:
