@@ -277,3 +277,32 @@ def test_latex_builder_survives_hostile_posts(tmp_path: Path) -> None:
     tex = next(result.outdir.glob("*.tex")).read_text(encoding="utf-8")
     assert "本文に HTML と危険なリンク" in tex
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", tex)
+
+
+@pytest.mark.parametrize(
+    ("value", "slug"),
+    [("spaces and symbols!&'", "spaces-and-symbols"), ("..", "post"), ("../../etc", "etc"), ("AI半導体", "AI半導体"),
+     ("gpt-4.5", "gpt-4.5"), ("<img src=x>", "img-src-x"), ("a\nb", "a-b")],
+)  # fmt: skip
+def test_safe_slug(value: str, slug: str) -> None:
+    from postarchive.reading import safe_slug
+
+    assert safe_slug(value) == slug
+
+
+def test_an_unquoted_impossible_date_falls_back_to_the_file_name(tmp_path: Path) -> None:
+    from postarchive.reading import read_post
+
+    path = tmp_path / "2025-03-01-x.md"
+    path.write_text("---\ntitle: x\ndate: 2025-02-30\n---\n\n本文\n", encoding="utf-8")
+    result = read_post(path)
+    assert result.post is not None and f"{result.post.date:%Y-%m-%d}" == "2025-03-01"
+    assert [(p.subtype, p.line) for p in result.problems] == [("date", 3)]
+
+
+def test_reserved_permalinks() -> None:
+    from postarchive.site import reserved_docname
+
+    assert reserved_docname("tags/AI/index") and reserved_docname("2025/index") and reserved_docname("2025/10/index")
+    assert reserved_docname("_static/x/index") and reserved_docname("genindex/index")
+    assert not reserved_docname("2025/10/09/slug/index") and not reserved_docname("about/index")

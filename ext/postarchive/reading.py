@@ -58,6 +58,16 @@ class FrontMatterLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """An impossible date (``2025-02-30``) stays a string, reported later as an unreadable date."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", FrontMatterLoader.construct_yaml_timestamp)
+
 
 def decode_post_bytes(data: bytes) -> tuple[str | None, str | None]:
     """Decode a post file: UTF-8 (BOM accepted), else Shift_JIS/CP932 with a note, else None.
