@@ -140,12 +140,14 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
                 type="postarchive",
                 subtype="link",
             )
+    if not strict:
+        return  # a normal build has printed each warning already (repairs included)
     site = getattr(app, "_postarchive_site", None)
     repairs = [problem for problem in getattr(site, "problems", []) if problem.repaired]
-    if collector.warnings or strict:
-        for line in summary_lines(collector.warnings, repairs):
-            logger.info(line)
-    if strict and collector.warnings:
+    warnings = collector.warnings
+    for line in summary_lines(warnings, repairs):
+        logger.info(line)
+    if warnings:
         app.statuscode = 1
 
 
