@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> dict[str, Any]:
     from .catalog import setup_catalog
+    from .check import setup_check
     from .config import setup_config
     from .domain import setup_domain
     from .feeds import setup_feeds
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_latex(app)
     setup_hosting(app)
     setup_feeds(app)
+    setup_check(app)
     return {
         "version": __version__,
         "env_version": 2,

@@ -26,7 +26,8 @@ from .model import Post
 
 MANIFEST = ".postarchive-generated.json"
 WEEKDAYS = "月火水木金土日"
-UNSAFE_PATH_RE = re.compile(r"[\x00-\x20\x7f/\\?#%:*\"<>|`\[\]{}]|^\.")
+# ' too: Sphinx writes the page name into a single-quoted JavaScript string (DOCUMENTATION_OPTIONS)
+UNSAFE_PATH_RE = re.compile(r"[\x00-\x20\x7f/\\?#%:*\"'<>|`\[\]{}]|^\.")
 ENTRY_DIRS = {"company": "companies", "tag": "tags", "category": "categories", "author": "authors"}
 ENTRY_TITLES = {"company": "企業・組織", "tag": "タグ", "category": "カテゴリ", "author": "著者"}
 

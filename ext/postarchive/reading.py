@@ -22,8 +22,14 @@ from .model import JST, Post, Problem
 FILENAME_RE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?P<slug>.+)$")
 END_MARKER_RE = re.compile(r"^[ \t]*-{3,}[ \t]*END[ \t]*-{3,}[ \t]*$", re.IGNORECASE | re.MULTILINE)
 TITLE_LABEL_RE = re.compile(r"^\s*(?:タイトル|題名|表題|title)\s*[：:]\s*", re.IGNORECASE)
-# C0/C1 control characters except tab and newline; also lone surrogates and non-characters.
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# C0/C1 control characters except tab and newline; bidi overrides/isolates (text that displays
+# differently from what it says); lone surrogates and non-characters.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+# What a slug (a URL path segment, a docname part) may hold: letters and digits of any script, ``_.~-``
+UNSAFE_SLUG_RE = re.compile(r"[^\w.~-]+")
+SAFE_IMAGE_RE = re.compile(r"^(?:https?://[^\s\"'<>]+|/(?!/)[^\s\"'<>]*)$", re.IGNORECASE)
+# What PyYAML itself may raise on hostile input besides YAMLError (``date: 2025-02-30``, deep nesting)
+YAML_FAILURES = (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError)
 DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S %z",
     "%Y-%m-%d %H:%M:%S.%f %z",
@@ -52,6 +58,16 @@ class FrontMatterLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """An impossible date (``2025-02-30``) stays a string, reported later as an unreadable date."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", FrontMatterLoader.construct_yaml_timestamp)
+
 
 def decode_post_bytes(data: bytes) -> tuple[str | None, str | None]:
     """Decode a post file: UTF-8 (BOM accepted), else Shift_JIS/CP932 with a note, else None.
@@ -75,6 +91,18 @@ def decode_post_bytes(data: bytes) -> tuple[str | None, str | None]:
         if japanese > halfwidth:
             return text, f"{encoding.upper()} から UTF-8 に変換しました"
     return None, None
+
+
+def safe_slug(text: str) -> str:
+    """A URL path segment from a file name (or a permalink part): whitespace and symbols → ``-``.
+
+    Letters of any script stay (Japanese slugs stay Japanese); what could end a Markdown link, start
+    markup, break a JavaScript string (Sphinx writes the page name into one) or climb out of a folder
+    (``..``) does not.
+    """
+    slug = UNSAFE_SLUG_RE.sub("-", unicodedata.normalize("NFC", text))
+    slug = re.sub(r"\.{2,}", "-", slug).strip("-").lstrip(".")
+    return slug or "post"
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int, str | None]:
@@ -188,14 +216,16 @@ def read_post(path: Path, *, tz: dt.tzinfo = JST, max_bytes: int = DEFAULT_MAX_B
     """Read one Jekyll post. Never raises for bad content; see ``ReadResult.problems``."""
     problems: list[Problem] = []
 
-    def problem(line: int | None, subtype: str, message: str, fatal: bool = False) -> None:
-        problems.append(Problem(path, line, subtype, message, fatal))
+    def problem(line: int | None, subtype: str, message: str, fatal: bool = False, repaired: bool = False) -> None:
+        problems.append(Problem(path, line, subtype, message, fatal, repaired))
 
-    name_match = FILENAME_RE.match(path.stem)
+    name_match = FILENAME_RE.fullmatch(path.stem)
     if not name_match:
         problem(None, "filename", "ファイル名が Jekyll の YYYY-MM-DD-slug.md 形式ではありません", fatal=True)
         return ReadResult(None, problems)
-    slug = name_match["slug"]
+    slug = safe_slug(name_match["slug"])
+    if slug != name_match["slug"]:
+        problem(None, "filename", f"ファイル名に空白・記号があります: URL には {slug!r} を使います")
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -232,7 +262,7 @@ def read_post(path: Path, *, tz: dt.tzinfo = JST, max_bytes: int = DEFAULT_MAX_B
     else:
         try:
             loaded = yaml.load(front_text, Loader=FrontMatterLoader)  # noqa: S506 - a SafeLoader
-        except yaml.YAMLError as yaml_error:
+        except YAML_FAILURES as yaml_error:
             mark = getattr(yaml_error, "problem_mark", None) or getattr(yaml_error, "context_mark", None)
             line = mark.line + 2 if mark is not None else 1
             summary = str(yaml_error).splitlines()[0] if str(yaml_error) else type(yaml_error).__name__
@@ -268,14 +298,17 @@ def read_post(path: Path, *, tz: dt.tzinfo = JST, max_bytes: int = DEFAULT_MAX_B
     raw_title = front.get("title")
     title = clean_line(str(raw_title)) if raw_title is not None and not isinstance(raw_title, dict | list) else ""
 
+    first_marker = END_MARKER_RE.search(body)
+    marker_line = body_line + body.count("\n", 0, first_marker.start()) if first_marker else None
     body, markers = END_MARKER_RE.subn("", body)
     if markers:
-        problem(None, "marker", f"---END--- マーカーを {markers} 個取り除きました")
-    lines_before = body.count("\n")
-    title, body, reason = repair_title(title, body)
-    body_line += lines_before - body.count("\n")  # the title line moved out of the body
-    if reason:
-        problem(key_line("title"), "title", reason)
+        problem(marker_line, "marker", f"---END--- マーカーを {markers} 個取り除きました", repaired=True)
+    if title:  # a missing title comes from the file name, as in Jekyll; a body line is content
+        lines_before = body.count("\n")
+        title, body, reason = repair_title(title, body)
+        body_line += lines_before - body.count("\n")  # the title line moved out of the body
+        if reason:
+            problem(key_line("title"), "title", reason, repaired=True)
     if not title:
         title = slug.replace("-", " ")
         if front_text is not None:
@@ -283,9 +316,16 @@ def read_post(path: Path, *, tz: dt.tzinfo = JST, max_bytes: int = DEFAULT_MAX_B
 
     names: dict[str, tuple[str, ...]] = {}
     for key in ("categories", "tags"):
-        values, odd = as_name_list(front.get(key, front.get(key[:-1] if key == "tags" else "category")))
+        raw = front.get(key, front.get(key[:-1] if key == "tags" else "category"))
+        values, odd = as_name_list(raw)
         if odd:
-            problem(key_line(key), "front-matter", f"{key} の値を文字列のリストとして読み替えました")
+            problem(
+                key_line(key), "front-matter", f"{key} の値 {raw!r} を文字列のリスト {values!r} として読み替えました"
+            )
+        elif isinstance(raw, str) and len(values) > 1:
+            problem(
+                key_line(key), "front-matter", f"{key} が文字列です: Jekyll と同じく空白で区切って {values!r} とします"
+            )
         names[key] = tuple(dict.fromkeys(values))
 
     def text_field(key: str) -> str:
@@ -297,7 +337,16 @@ def read_post(path: Path, *, tz: dt.tzinfo = JST, max_bytes: int = DEFAULT_MAX_B
     reading_time = front.get("reading_time")
     permalink = text_field("permalink")
     if permalink:
-        permalink = "/" + "/".join(part for part in permalink.split("/") if part not in ("", ".", "..")) + "/"
+        parts = [safe_slug(part) for part in permalink.split("/") if part.strip(". ")]
+        permalink = "/" + "/".join(parts) + "/"
+    image = text_field("image")
+    if image and not SAFE_IMAGE_RE.match(image):
+        problem(
+            key_line("image"),
+            "front-matter",
+            f"image {image[:80]!r} は http(s) の URL でもサイト内のパスでもないので使いません",
+        )
+        image = ""
     known = {"title", "date", "categories", "category", "tags", "tag", "author", "excerpt"}
     known |= {"description", "reading_time", "image", "permalink"}
     post = Post(
@@ -313,7 +362,7 @@ def read_post(path: Path, *, tz: dt.tzinfo = JST, max_bytes: int = DEFAULT_MAX_B
         excerpt=text_field("excerpt"),
         description=text_field("description"),
         reading_time=reading_time if isinstance(reading_time, int) and not isinstance(reading_time, bool) else None,
-        image=text_field("image"),
+        image=image,
         permalink_override=permalink if permalink != "/" else "",
         extra={key: value for key, value in front.items() if key not in known},
     )

@@ -72,7 +72,7 @@ class RegistryProblem:
     message: str
 
     def location(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{self.path}:{self.line}" if self.line else f"{self.path}:"
 
 
 @dataclass(frozen=True)

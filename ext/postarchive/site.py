@@ -6,6 +6,7 @@ pages are ordinary source files for every builder (html, dirhtml, latex, linkche
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging as logging_module
 import re
@@ -26,6 +27,7 @@ from .pages import (
     PostPageData,
     archive_pages,
     entry_pages,
+    generated_roots,
     latest_fragment,
     months_fragment,
     post_page,
@@ -39,6 +41,7 @@ from .timeline import posts_per_month_chart
 logger = logging.getLogger(__name__)
 POST_SUFFIXES = (".md", ".markdown")
 POST_PAGE_SUFFIX = ".post.md"
+RESERVED_ROOTS = frozenset(generated_roots()) | {"genindex", "search", "404", "index", "py-modindex"}
 
 
 @dataclass
@@ -56,24 +59,48 @@ class Site:
         return {post.docname: post for post in self.posts}
 
 
+def reserved_docname(docname: str) -> bool:
+    """A docname the archive itself generates (year/month pages, entry pages, Sphinx's own pages)."""
+    first = docname.split("/", 1)[0]
+    return (
+        first in RESERVED_ROOTS or first.startswith("_") or re.fullmatch(r"\d{4}(?:/\d{2})?/index", docname) is not None
+    )
+
+
 def read_posts(posts_dir: Path, config: ArchiveConfig) -> Site:
-    """Read every post file; bad ones become problems, never exceptions."""
+    """Read every post file; bad ones become problems, never exceptions.
+
+    When two posts claim one permalink, the one whose file name gives it (Jekyll's own URL) keeps it
+    over one that claims it with a ``permalink:`` override; otherwise the first file name wins.
+    """
     site = Site()
     tz = dt.timezone(dt.timedelta(hours=config.timezone_hours))
     if not posts_dir.is_dir():
         site.problems.append(Problem(posts_dir, None, "config", "記事フォルダがありません", fatal=True))
         return site
-    seen: dict[str, Post] = {}
+    read: list[Post] = []
     for path in sorted(p for p in posts_dir.iterdir() if p.is_file() and p.suffix.lower() in POST_SUFFIXES):
         result = read_post(path, tz=tz, max_bytes=config.max_post_bytes)
         site.problems.extend(result.problems)
         post = result.post
-        if post is None:
-            continue
-        if post.docname in seen:
+        if post is not None and post.permalink_override and reserved_docname(post.docname):
             site.problems.append(
                 Problem(
                     path,
+                    None,
+                    "permalink",
+                    f"permalink {post.permalink} はアーカイブ自身のページの URL です: ファイル名の URL を使います",
+                )
+            )
+            post = dataclasses.replace(post, permalink_override="")
+        if post is not None:
+            read.append(post)
+    seen: dict[str, Post] = {}
+    for post in sorted(read, key=lambda p: bool(p.permalink_override)):
+        if post.docname in seen:
+            site.problems.append(
+                Problem(
+                    post.source,
                     None,
                     "duplicate",
                     f"パーマリンク {post.permalink} が {seen[post.docname].source.name} と重複しています: この記事は省きます",
@@ -81,13 +108,22 @@ def read_posts(posts_dir: Path, config: ArchiveConfig) -> Site:
                 )
             )
             continue
+        seen[post.docname] = post
+    for post in read:
+        if seen.get(post.docname) is not post:
+            continue
         cleaned = remove_liquid(post.body)
         if cleaned.liquid_removed:
             line = post.body_line + (cleaned.first_liquid_offset or 0)
             site.problems.append(
-                Problem(path, line, "liquid", f"Liquid タグを {cleaned.liquid_removed} 個取り除きました")
+                Problem(
+                    post.source,
+                    line,
+                    "liquid",
+                    f"Liquid タグを {cleaned.liquid_removed} 個取り除きました",
+                    repaired=True,
+                )
             )
-        seen[post.docname] = post
         site.posts.append(post)
         site.bodies[post.docname] = cleaned.text
     return site
@@ -226,8 +262,12 @@ def generate_pages(site: Site, config: ArchiveConfig) -> dict[str, str]:
     return pages
 
 
-def report_problems(problems: list[Problem] | list[RegistryProblem]) -> None:
+def report_problems(problems: list[Problem] | list[RegistryProblem], strict: bool = False) -> None:
+    """One warning per problem, at its file (and line). In strict mode a repair is an info line (修復)."""
     for problem in problems:
+        if strict and getattr(problem, "repaired", False):
+            logger.info("%s 修復: %s [postarchive.%s]", problem.location(), problem.message, problem.subtype)
+            continue
         logger.warning(
             "%s%s",
             "[記事を省きました] " if getattr(problem, "fatal", False) else "",
@@ -243,7 +283,7 @@ def build_site(app: Sphinx) -> None:
     srcdir = Path(app.srcdir)
     posts_dir = (Path(app.confdir) / config.posts_dir).resolve()
     site = read_posts(posts_dir, config)
-    report_problems(site.problems)
+    report_problems(site.problems, config.strict)
     site.registry, registry_problems = load_registry((Path(app.confdir) / config.registry).resolve())
     report_problems(registry_problems)
     link_posts(site, config)
