@@ -277,6 +277,10 @@ def test_latex_builder_survives_hostile_posts(tmp_path: Path) -> None:
     tex = next(result.outdir.glob("*.tex")).read_text(encoding="utf-8")
     assert "本文に HTML と危険なリンク" in tex
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", tex)
+    # a post's remote image is never fetched by the build: its alt text stands in for it
+    assert "（画像: 外部画像の onerror）" in tex
+    assert not [p for p in result.outdir.rglob("*") if p.suffix.lower() in (".png", ".jpg", ".gif", ".svg")]
+    assert "example.com" not in result.warnings
 
 
 @pytest.mark.parametrize(

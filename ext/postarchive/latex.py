@@ -486,6 +486,23 @@ def is_mermaid(node: nodes.Node) -> bool:
     return isinstance(node, nodes.Element) and type(node).__name__ == "mermaid" and "code" in node
 
 
+class RemoteImagesAsText(SphinxPostTransform):
+    """LaTeX only: a post's remote image becomes its alt text and address, before Sphinx's image
+    downloader (priority 100) would fetch it: a post never decides what the build downloads."""
+
+    default_priority = 90
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(nodes.image)):
+            uri = str(node.get("uri", ""))
+            if "://" not in uri:
+                continue
+            alt = str(node.get("alt", "")).strip()
+            text = f"（画像: {alt}）" if alt else "（画像）"
+            node.replace_self(nodes.inline(text, text, classes=["post-image-alt"]))
+
+
 class MermaidAsTable(SphinxPostTransform):
     """LaTeX only: each Mermaid diagram becomes the table of its data (or its source)."""
 
@@ -665,6 +682,7 @@ def setup_latex(app: Sphinx) -> None:
     )
     app.add_post_transform(PostIndexEntries)
     app.add_post_transform(MermaidAsTable)
+    app.add_post_transform(RemoteImagesAsText)
     app.add_post_transform(LatexTextFixes)
     app.add_post_transform(FlattenDeepQuotes)
     app.connect("build-finished", write_index_support)
