@@ -379,14 +379,14 @@ def collect(app: Sphinx) -> tuple[list[SearchDoc], list[Entity]]:
         )
     company_docs: dict[str, list[int]] = {}
     for doc_id, doc in enumerate(docs):
-        for company in doc.companies:
-            company_docs.setdefault(company, []).append(doc_id)
+        for name in doc.companies:
+            company_docs.setdefault(name, []).append(doc_id)
     registry = site_of(app).registry.by_name
     urls = entry_urls(domain, app.builder)  # type: ignore[arg-type]
     entities = []
     for (kind, name), url in sorted(urls.items()):
-        company = registry.get(name) if kind == "company" else None
-        spellings = (name, *company.aliases) if company else (name,)
+        entry = registry.get(name) if kind == "company" else None
+        spellings = (name, *entry.aliases) if entry else (name,)
         entities.append(Entity(kind, name, url, spellings, tuple(company_docs.get(name, ()))))
     return docs, entities
 
