@@ -93,7 +93,9 @@ def ground_truth_posts(site: Path) -> list[Post]:
     posts = []
     for item in catalog["posts"]:
         html = (site / item["url"]).read_text(encoding="utf-8")
-        article = BeautifulSoup(html, "html.parser").select_one("article.bd-article") or BeautifulSoup("", "html.parser")
+        article = BeautifulSoup(html, "html.parser").select_one("article.bd-article") or BeautifulSoup(
+            "", "html.parser"
+        )
         for chrome in article.select(".post-meta, #related-posts, .headerlink"):
             chrome.decompose()
         names = frozenset(key(n) for c in item["companies"] for n in (c["name"], *c["aliases"]))
@@ -113,7 +115,7 @@ def named(posts: list[Post], query: str) -> set[str]:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import REPO, Build, require
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from postarchive.search import (
@@ -22,10 +23,8 @@ from postarchive.search import (
     shard_postings,
 )
 
-from conftest import REPO, Build, require
-
 sys.path.insert(0, str(REPO / "bench"))
-import search_eval  # noqa: E402
+import search_eval
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -55,7 +54,9 @@ def test_shard_hash_matches_the_javascript() -> None:
 
 
 def test_index_finds_exact_phrases_only() -> None:
-    keys = [search_key(t) for t in ["さくら の インターネット", "さくらインターネットとGB200", "経済安全保障と安全保障"]]
+    keys = [
+        search_key(t) for t in ["さくら の インターネット", "さくらインターネットとGB200", "経済安全保障と安全保障"]
+    ]
     index = shard_postings(build_postings(keys), shard_bytes=50)
     assert match_term(index, "さくらインターネット") == {1}  # the bigrams of doc 0 are there, the phrase is not
     assert match_term(index, "gb200") == {1}
