@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -92,7 +92,7 @@ def ground_truth_posts(site: Path) -> list[Post]:
     catalog = json.loads((site / "catalog.json").read_text(encoding="utf-8"))
     posts = []
     for item in catalog["posts"]:
-        html = (site / item["url"]).read_text(encoding="utf-8")
+        html = (site / unquote(item["url"])).read_text(encoding="utf-8")
         article = BeautifulSoup(html, "html.parser").select_one("article.bd-article") or BeautifulSoup(
             "", "html.parser"
         )
