@@ -23,6 +23,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .mentions import setup_mentions
     from .parser import setup_parser
     from .postpage import setup_postpage
+    from .search import setup_search
     from .site import setup_site
 
     app.setup_extension("myst_parser")
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_hosting(app)
     setup_feeds(app)
     setup_check(app)
+    setup_search(app)
     return {
         "version": __version__,
         "env_version": 2,

@@ -67,6 +67,14 @@ class ArchiveConfig:
         metadata={"help": "記事の問題をエラーとして扱う (make check が有効にする)", "rebuild": ""},
     )
 
+    search: bool = field(
+        default=True,
+        metadata={
+            "help": "記事の日本語検索 (search.html): 文字バイグラム索引を _static/search/ に書き、Sphinx 標準の検索索引は作らない",
+            "rebuild": "html",
+        },
+    )
+
     @classmethod
     def from_sphinx(cls, config: Config) -> ArchiveConfig:
         return cls(**{f.name: getattr(config, PREFIX + f.name) for f in fields(cls)})
