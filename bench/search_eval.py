@@ -186,39 +186,51 @@ def search_in_browser(browser: object, base: str, query: str, search_path: str =
     return Outcome(query, found, bytes_first, fetched[0], ms, search_ms, foreign, errors)
 
 
-def evaluate(site: Path, queries: list[str]) -> dict[str, object]:
+def evaluate(site: Path, queries: list[str], browser: object | None = None) -> dict[str, object]:
+    """Search ``site`` for each query in Chromium; ``browser``: an open Playwright browser to reuse.
+
+    Playwright's sync API runs one event loop per thread, so a caller that already holds a browser
+    (a pytest fixture) must pass it in rather than have a second ``sync_playwright()`` started here.
+    """
+    if browser is not None:
+        return _evaluate_with(site, queries, browser)
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        own = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            return _evaluate_with(site, queries, own)
+        finally:
+            own.close()
+
+
+def _evaluate_with(site: Path, queries: list[str], browser: object) -> dict[str, object]:
     posts = ground_truth_posts(site)
     rows = []
-    with serve(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
-        try:
-            for query in queries:
-                outcome = search_in_browser(browser, base, query)
-                strict = truth(posts, query)
-                expected = strict | named(posts, query)
-                found = set(outcome.found)
-                rows.append(
-                    {
-                        "query": query,
-                        "expected": len(expected),
-                        "found": len(found),
-                        "hit": len(found & expected),
-                        "strict_expected": len(strict),
-                        "strict_hit": len(found & strict),
-                        "missed": sorted(expected - found)[:5],
-                        "extra": sorted(found - expected)[:5],
-                        "bytes_first": outcome.bytes_first,
-                        "bytes_all": outcome.bytes_all,
-                        "ms": outcome.ms,
-                        "search_ms": outcome.search_ms,
-                        "foreign": outcome.foreign,
-                        "console_errors": outcome.console_errors,
-                    }
-                )
-        finally:
-            browser.close()
+    with serve(site) as base:
+        for query in queries:
+            outcome = search_in_browser(browser, base, query)
+            strict = truth(posts, query)
+            expected = strict | named(posts, query)
+            found = set(outcome.found)
+            rows.append(
+                {
+                    "query": query,
+                    "expected": len(expected),
+                    "found": len(found),
+                    "hit": len(found & expected),
+                    "strict_expected": len(strict),
+                    "strict_hit": len(found & strict),
+                    "missed": sorted(expected - found)[:5],
+                    "extra": sorted(found - expected)[:5],
+                    "bytes_first": outcome.bytes_first,
+                    "bytes_all": outcome.bytes_all,
+                    "ms": outcome.ms,
+                    "search_ms": outcome.search_ms,
+                    "foreign": outcome.foreign,
+                    "console_errors": outcome.console_errors,
+                }
+            )
     expected_total = sum(int(r["expected"]) for r in rows)
     found_total = sum(int(r["found"]) for r in rows)
     hit_total = sum(int(r["hit"]) for r in rows)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from postarchive.pages import generated_roots
@@ -18,7 +19,16 @@ DOCS = REPO / "docs"
 SEEDS = REPO / "posts"
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "posts"
-IN_CI = os.environ.get("CI", "").lower() == "true"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = Path("/usr/bin/chromium")
+# The flags a closed network needs: without the background-networking ones Chromium keeps dialling out.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def require(condition: bool, reason: str) -> None:
@@ -120,3 +130,20 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     root = tmp_path_factory.mktemp("corpus")
     srcdir = copy_docs(root / "docs")
     return run_build(srcdir, CORPUS, parallel=2)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one for the whole session.
+
+    Playwright's sync API allows one running instance per thread, so every test shares this one.
+    """
+    require(CHROMIUM.is_file(), "Debian's chromium is not installed (python tools/system_deps.py browser)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

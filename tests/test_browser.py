@@ -25,26 +25,12 @@ from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
+from conftest import require
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "docs" / "_build" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 pytestmark = pytest.mark.browser
-
-
-def unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
@@ -98,7 +84,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         try:
             vendor()
         except SystemExit as error:
-            unavailable(f"Mermaid's JavaScript is not vendored and could not be fetched: {error}")
+            require(False, f"Mermaid's JavaScript is not vendored and could not be fetched: {error}")
     work = tmp_path_factory.mktemp("site")
     src, out = work / "docs", work / "html"
     copy_sources(src)
@@ -123,20 +109,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        unavailable("Debian's chromium is not installed (python tools/system_deps.py browser)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @dataclass

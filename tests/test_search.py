@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from conftest import REPO, Build, require
+from conftest import REPO, Build
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from postarchive.search import (
@@ -25,8 +23,6 @@ from postarchive.search import (
 
 sys.path.insert(0, str(REPO / "bench"))
 import search_eval
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 # --- pure core ---------------------------------------------------------------------------------
 
@@ -95,17 +91,6 @@ def test_stock_search_is_off_and_the_search_box_leads_to_our_page(seeds_build: B
     assert "関連記事" not in texts and "読了目安" not in texts
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    require(CHROMIUM.exists(), "Debian's chromium (/usr/bin/chromium) is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield chromium
-        chromium.close()
-
-
 @pytest.mark.browser
 def test_seed_queries_in_chromium(seeds_build: Build, browser: object) -> None:
     posts = search_eval.ground_truth_posts(seeds_build.outdir)
@@ -148,9 +133,8 @@ def test_results_page_shows_title_date_excerpt_and_facets_filter(seeds_build: Bu
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_corpus_queries_against_ground_truth(corpus_build: Build) -> None:
-    require(CHROMIUM.exists(), "Debian's chromium (/usr/bin/chromium) is not installed")
-    report = search_eval.evaluate(corpus_build.outdir, search_eval.QUERIES)
+def test_corpus_queries_against_ground_truth(corpus_build: Build, browser: object) -> None:
+    report = search_eval.evaluate(corpus_build.outdir, search_eval.QUERIES, browser)
     assert report["queries"] >= 30
     assert report["recall"] >= 0.98, report
     assert report["precision"] >= 0.95, report
