@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml
 # Mermaid's JavaScript, fetched once from the npm registry (served by the site itself, never a CDN).
 MERMAID     := ext/postarchive/static/mermaid/.version
 SERVEOPTS   ?=
+BENCHOPTS   ?=
 
 $(MERMAID): tools/vendor_mermaid.py
 	$(PYTHON) tools/vendor_mermaid.py
@@ -62,7 +63,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python bench/run.py $(BENCHOPTS)
 
 clean:
 	rm -rf $(BUILD) $(DOCS)/.postarchive-generated.json $(DOCS)/[0-9][0-9][0-9][0-9] \

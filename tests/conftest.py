@@ -132,11 +132,13 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return run_build(srcdir, CORPUS, parallel=2)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright, one for the whole session.
+    """Debian's Chromium driven by Playwright, one per test module.
 
-    Playwright's sync API allows one running instance per thread, so every test shares this one.
+    Playwright's sync API allows one running instance per thread, so the tests of a module share it.
+    Module scope, not session: a parallel Sphinx build forks the test process, and a fork taken while
+    Playwright's threads run can hang; pytest builds the session-scoped archives before this fixture.
     """
     require(CHROMIUM.is_file(), "Debian's chromium is not installed (python tools/system_deps.py browser)")
     try:

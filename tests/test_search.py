@@ -129,14 +129,3 @@ def test_results_page_shows_title_date_excerpt_and_facets_filter(seeds_build: Bu
         assert all("KDDI" in companies[url] for url in urls)
         assert "company=KDDI" in page.url  # the filter is in the address, so it can be shared
         page.close()
-
-
-@pytest.mark.browser
-@pytest.mark.slow
-def test_corpus_queries_against_ground_truth(corpus_build: Build, browser: object) -> None:
-    report = search_eval.evaluate(corpus_build.outdir, search_eval.QUERIES, browser)
-    assert report["queries"] >= 30
-    assert report["recall"] >= 0.98, report
-    assert report["precision"] >= 0.95, report
-    for row in report["rows"]:  # type: ignore[attr-defined]
-        assert row["foreign"] == [] and row["console_errors"] == [], row

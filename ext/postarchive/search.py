@@ -310,6 +310,20 @@ def turn_off_stock_search(app: Sphinx) -> None:
         app.builder.search = False  # type: ignore[attr-defined]
 
 
+# Not text a reader sees: docutils' own messages ("Duplicate implicit target name", with the source path), comments.
+NOT_READ = (nodes.system_message, nodes.comment, nodes.raw, nodes.substitution_definition)
+
+
+def reader_text(node: nodes.Node) -> str:
+    """``node.astext()`` without what the page does not show."""
+    if isinstance(node, NOT_READ):
+        return ""
+    if isinstance(node, nodes.Text):
+        return node.astext()
+    assert isinstance(node, nodes.Element)
+    return node.child_text_separator.join(text for text in map(reader_text, node.children) if text)
+
+
 def capture_text(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read`` (before the header and related posts are added): a post's title and body text."""
     meta = app.env.get_domain("archive").post_meta(app.env.docname)  # type: ignore[attr-defined]
@@ -319,8 +333,8 @@ def capture_text(app: Sphinx, doctree: nodes.document) -> None:
     if not sections:
         return
     top = sections[0]
-    title = next((child.astext() for child in top.children if isinstance(child, nodes.title)), "")
-    body = "\n".join(child.astext() for child in top.children if not isinstance(child, nodes.title))
+    title = next((reader_text(child) for child in top.children if isinstance(child, nodes.title)), "")
+    body = "\n".join(reader_text(child) for child in top.children if not isinstance(child, nodes.title))
     texts: dict[str, tuple[str, str]] = getattr(app.env, ENV_ATTR, {})
     texts[app.env.docname] = (title or str(meta.get("title", "")), body)
     setattr(app.env, ENV_ATTR, texts)

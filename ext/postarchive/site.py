@@ -291,6 +291,7 @@ def build_site(app: Sphinx) -> None:
     pages = generate_pages(site, config)
     report_problems(site.problems[problems_before:])
     written, removed = write_pages(srcdir, pages)
+    remove_stale_output(app, removed)
     logger.info(
         "postarchive: %d posts, %d pages (%d written, %d removed)",
         len(site.posts),
@@ -300,6 +301,28 @@ def build_site(app: Sphinx) -> None:
     )
     app._postarchive_site = site  # type: ignore[attr-defined]
     point_warnings_at_posts(app, srcdir, site)
+
+
+# Files the html builder and the feeds write beside a generated page, removed with it.
+PAGE_OUTPUTS = ("index.html", "atom.xml")
+
+
+def remove_stale_output(app: Sphinx, removed: list[str]) -> None:
+    """Delete what earlier builds wrote for pages that are no longer generated.
+
+    Sphinx never deletes the output of a removed source, so a deleted post or a tag that lost its last
+    post would stay on the deployed site (and in its sitemap) until a clean build.
+    """
+    if app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for relative in removed:
+        folder = outdir / Path(relative).parent
+        for name in PAGE_OUTPUTS:
+            (folder / name).unlink(missing_ok=True)
+        while folder != outdir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
 
 
 class PostLocationFilter(logging_module.Filter):
