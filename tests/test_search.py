@@ -73,6 +73,49 @@ def test_index_agrees_with_substring_search(texts: list[str], term: str) -> None
     assert match_term(index, term) == expected
 
 
+def reference_postings(keys: list[str]) -> dict[str, list[int]]:
+    """The encoding spelled out one character at a time: the oracle for the vectorised build_postings."""
+    postings: dict[str, list[int]] = {}
+    last_doc: dict[str, int] = {}
+    for doc, key in enumerate(keys):
+        positions: dict[str, list[int]] = {}
+        for i in range(len(key) - 1):
+            gram = key[i : i + 2]
+            if " " in gram:
+                continue
+            found = positions.get(gram)
+            if found is None:
+                positions[gram] = [i]
+            else:
+                found.append(i)
+        for gram, found in positions.items():
+            encoded = postings.setdefault(gram, [])
+            encoded.append(doc - last_doc.get(gram, 0))
+            encoded.append(len(found))
+            previous = 0
+            for position in found:
+                encoded.append(position - previous)
+                previous = position
+            last_doc[gram] = doc
+        for char in set(key) - {" "}:
+            encoded = postings.setdefault(char, [])
+            encoded.append(doc - last_doc.get(char, 0))
+            last_doc[char] = doc
+    return postings
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.text(alphabet="アイ ab経\U0001f600", max_size=30), max_size=6))
+def test_vectorised_postings_equal_the_reference(texts: list[str]) -> None:
+    keys = [search_key(text) for text in texts]
+    assert build_postings(keys) == reference_postings(keys)
+
+
+def test_vectorised_postings_equal_the_reference_on_the_seeds() -> None:
+    keys = [search_key(path.read_text(encoding="utf-8")) for path in sorted((REPO / "posts").glob("*.md"))]
+    assert build_postings(keys) == reference_postings(keys)
+
+
 # --- built site --------------------------------------------------------------------------------
 
 

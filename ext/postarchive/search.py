@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -136,39 +137,92 @@ class SearchIndex:
     postings: list[dict[str, list[int]]] = field(default_factory=list)  # shard → gram → encoded postings
 
 
+SPACE = 0x20
+CODE_BITS = 21  # every code point fits in 21 bits: a bigram is one 42-bit integer
+
+
 def build_postings(keys: list[str]) -> dict[str, list[int]]:
     """gram → encoded postings over documents in order.
 
     A bigram's postings are ``doc delta, count, first position, position deltas…`` per document; a
     unigram's are doc deltas only. Bigrams across a space are never queried and not stored.
+
+    Vectorised with NumPy (the per-character Python loop took 13 s for 1,000 posts): each document's
+    bigrams become integers in position order, one stable sort by bigram groups them while keeping
+    document and position order, and the encoding is computed on whole arrays.
     """
-    postings: dict[str, list[int]] = {}
-    last_doc: dict[str, int] = {}
+    gram_parts: list[np.ndarray] = []
+    doc_parts: list[np.ndarray] = []
+    position_parts: list[np.ndarray] = []
+    char_parts: list[np.ndarray] = []
+    char_doc_parts: list[np.ndarray] = []
     for doc, key in enumerate(keys):
-        positions: dict[str, list[int]] = {}
-        for i in range(len(key) - 1):
-            gram = key[i : i + 2]
-            if " " in gram:
-                continue
-            found = positions.get(gram)
-            if found is None:
-                positions[gram] = [i]
-            else:
-                found.append(i)
-        for gram, found in positions.items():
-            encoded = postings.setdefault(gram, [])
-            encoded.append(doc - last_doc.get(gram, 0))
-            encoded.append(len(found))
-            previous = 0
-            for position in found:
-                encoded.append(position - previous)
-                previous = position
-            last_doc[gram] = doc
-        for char in set(key) - {" "}:
-            encoded = postings.setdefault(char, [])
-            encoded.append(doc - last_doc.get(char, 0))
-            last_doc[char] = doc
+        codes = np.frombuffer(key.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+        if len(codes) >= 2:
+            left, right = codes[:-1], codes[1:]
+            kept = np.flatnonzero((left != SPACE) & (right != SPACE))
+            gram_parts.append((left[kept] << np.uint64(CODE_BITS)) | right[kept])
+            position_parts.append(kept.astype(np.int64))
+            doc_parts.append(np.full(len(kept), doc, dtype=np.int64))
+        chars = np.unique(codes)
+        chars = chars[chars != SPACE]
+        char_parts.append(chars)
+        char_doc_parts.append(np.full(len(chars), doc, dtype=np.int64))
+    postings: dict[str, list[int]] = {}
+    if gram_parts:
+        encode_bigrams(np.concatenate(gram_parts), np.concatenate(doc_parts), np.concatenate(position_parts), postings)
+    if char_parts:
+        encode_unigrams(np.concatenate(char_parts), np.concatenate(char_doc_parts), postings)
     return postings
+
+
+def encode_bigrams(grams: np.ndarray, docs: np.ndarray, positions: np.ndarray, postings: dict[str, list[int]]) -> None:
+    """Add the bigram postings of (gram, doc, position) rows given in document, then position order."""
+    count = len(grams)
+    if count == 0:
+        return
+    order = np.argsort(grams, kind="stable")  # stable: document and position order survive within a gram
+    grams, docs, positions = grams[order], docs[order], positions[order]
+    new_gram = np.ones(count, dtype=bool)
+    new_gram[1:] = grams[1:] != grams[:-1]
+    new_doc = new_gram.copy()
+    new_doc[1:] |= docs[1:] != docs[:-1]
+    starts = np.flatnonzero(new_doc)  # the first row of each (gram, doc) group
+    start_docs = docs[starts]
+    previous_docs = np.zeros_like(start_docs)
+    previous_docs[1:] = start_docs[:-1]
+    previous_docs[new_gram[starts]] = 0  # a gram's first document is counted from 0
+    deltas = positions.copy()
+    deltas[1:] -= np.where(new_doc[1:], 0, positions[:-1])
+    where = np.arange(count) + 2 * np.cumsum(new_doc)  # each row's place in the output, after its group's header
+    encoded = np.empty(count + 2 * len(starts), dtype=np.int64)
+    encoded[where] = deltas
+    encoded[where[starts] - 2] = start_docs - previous_docs
+    encoded[where[starts] - 1] = np.diff(np.append(starts, count))
+    gram_starts = np.flatnonzero(new_gram)
+    bounds = [*(where[gram_starts] - 2).tolist(), len(encoded)]
+    values = encoded.tolist()
+    mask = (1 << CODE_BITS) - 1
+    for number, code in enumerate(grams[gram_starts].tolist()):
+        postings[chr(code >> CODE_BITS) + chr(code & mask)] = values[bounds[number] : bounds[number + 1]]
+
+
+def encode_unigrams(chars: np.ndarray, docs: np.ndarray, postings: dict[str, list[int]]) -> None:
+    """Add the unigram postings (document deltas) of (char, doc) rows given in document order."""
+    count = len(chars)
+    if count == 0:
+        return
+    order = np.argsort(chars, kind="stable")
+    chars, docs = chars[order], docs[order]
+    new_char = np.ones(count, dtype=bool)
+    new_char[1:] = chars[1:] != chars[:-1]
+    deltas = docs.copy()
+    deltas[1:] -= np.where(new_char[1:], 0, docs[:-1])
+    char_starts = np.flatnonzero(new_char)
+    bounds = [*char_starts.tolist(), count]
+    values = deltas.tolist()
+    for number, code in enumerate(chars[char_starts].tolist()):
+        postings[chr(code)] = values[bounds[number] : bounds[number + 1]]
 
 
 def shard_postings(postings: dict[str, list[int]], shard_bytes: int = SHARD_BYTES) -> SearchIndex:
