@@ -74,7 +74,7 @@ def test_editing_a_body_rewrites_that_post_only(tmp_path: Path) -> None:
     # the post, and its month page (Sphinx re-writes the page whose toctree holds a changed page)
     assert written - ALWAYS_WRITTEN == {f"{EDITED_URL}/index.html", "2025/10/index.html"}
     # the search index took the new text in
-    texts = "".join(p.read_text(encoding="utf-8") for p in (build.outdir / "_static/search/t").glob("*.txt"))
+    texts = "".join(p.read_text(encoding="utf-8") for p in (build.outdir / "_static/search").glob("*/t/*.txt"))
     assert "インクリメンタルビルド" in texts
 
 

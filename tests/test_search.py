@@ -130,7 +130,7 @@ def test_stock_search_is_off_and_the_search_box_leads_to_our_page(seeds_build: B
     meta = json.loads((out / "_static/search/meta.json").read_text(encoding="utf-8"))
     assert meta["docs"] == 5
     # only post content: the post header (dates, tags) and related posts are not in the indexed text
-    texts = "".join(p.read_text(encoding="utf-8") for p in (out / "_static/search/t").glob("*-0.txt"))
+    texts = "".join(p.read_text(encoding="utf-8") for p in (out / "_static/search").glob("*/t/*-0.txt"))
     assert "関連記事" not in texts and "読了目安" not in texts
 
 

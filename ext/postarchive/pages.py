@@ -96,9 +96,15 @@ def plain_value(value: object) -> object:
     return str(value)
 
 
+def dump_yaml(data: dict[str, object]) -> str:
+    """Front matter of a generated page: safe YAML, by libyaml where PyYAML has it (10x the pure-Python dumper)."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
+
+
 def described(description: str, page: str) -> str:
     """A generated page with a ``description`` (meta description and ``og:description``) in its front matter."""
-    front = yaml.safe_dump({"description": " ".join(description.split())}, allow_unicode=True, width=10_000)
+    front = dump_yaml({"description": " ".join(description.split())})
     return f"---\n{front}---\n\n{page}"
 
 
@@ -107,9 +113,7 @@ def post_page(post: Post, body: str, data: PostPageData, tz: dt.tzinfo) -> tuple
 
     Returns ``(text, shift)``: a line ``n`` of the page is line ``n + shift`` of the post file.
     """
-    front = yaml.safe_dump(
-        {"postarchive": post_front_matter(post, data, tz)}, allow_unicode=True, sort_keys=False, width=10_000
-    )
+    front = dump_yaml({"postarchive": post_front_matter(post, data, tz)})
     head = f"---\n{front}---\n\n# {escape_inline(post.title)}\n\n"
     stripped = body.lstrip("\n")
     first_body_line = head.count("\n") + 1  # page line where the stripped body starts

@@ -115,7 +115,9 @@ class PostRenderer(SphinxRenderer):
         self._post_levels: list[int] = []
 
     def render_front_matter(self, token: SyntaxTreeNode) -> None:
-        data = yaml.safe_load(token.content) if isinstance(token.content, str) else token.content
+        # the archive's own generated front matter (pages.dump_yaml), read by libyaml's safe loader where present
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(token.content, Loader=loader) if isinstance(token.content, str) else token.content  # noqa: S506
         if isinstance(data, dict) and isinstance(data.get("postarchive"), dict):
             env = self.sphinx_env
             env.get_domain("archive").note_post_page(env.docname, data["postarchive"])  # type: ignore[attr-defined]

@@ -97,16 +97,19 @@ class Registry:
     companies: tuple[Company, ...] = ()
     path: Path | None = None
     _lookup: dict[str, Company] = field(default_factory=dict, repr=False)
+    _by_name: dict[str, Company] = field(default_factory=dict, repr=False)
     _automaton: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for company in self.companies:
+            self._by_name[company.name] = company
             for spelling in company.spellings:
                 self._lookup.setdefault(match_key(spelling), company)
 
     @property
     def by_name(self) -> dict[str, Company]:
-        return {company.name: company for company in self.companies}
+        """Entries by canonical name (built once: it is asked for at every mention)."""
+        return self._by_name
 
     def lookup(self, name: str) -> Company | None:
         """The entry whose name or alias is ``name`` (NFKC, ASCII case-insensitive)."""

@@ -25,6 +25,8 @@ environment with purge/merge hooks, so ``-j`` builds and incremental builds keep
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import math
 import re
@@ -47,7 +49,9 @@ logger = logging.getLogger(__name__)
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 HTML_BUILDERS = frozenset({"html", "dirhtml"})
 INDEX_DIR = "_static/search"
-INDEX_VERSION = 1
+INDEX_VERSION = 2
+DELTA_MIN = 64  # posts the delta tier may hold (or 5 % of the archive, whichever is more) before compaction
+TIER_DOCS = "docs.json"  # a tier's fingerprints, for the next build (the browser never reads it)
 DOC_CHUNK = 64  # posts per d/<chunk>.json
 TEXT_CHUNK = 4096  # characters per t/<doc>-<chunk>.txt (each file overlaps the next by TEXT_OVERLAP)
 TEXT_OVERLAP = 256
@@ -65,7 +69,14 @@ def normalize(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower case, one character for one (a character whose lower case is longer stays as it is)."""
+    """Lower case, one character for one (a character whose lower case is longer stays as it is).
+
+    ``str.lower()`` never shortens a text, so when the length is kept every character was lowered
+    alone, as the browser's ``fold`` does; the only context rule it applies is the final sigma (Σ).
+    """
+    lowered = text.lower()
+    if len(lowered) == len(text) and "\u03a3" not in text:
+        return lowered
     return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
 
 
@@ -113,6 +124,7 @@ class SearchDoc:
     tags: tuple[str, ...] = ()
     companies: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
+    time: int = 0  # seconds since the epoch: newest first among equally good results
 
     @property
     def text(self) -> str:
@@ -128,7 +140,6 @@ class Entity:
     name: str
     url: str
     spellings: tuple[str, ...]
-    docs: tuple[int, ...] = ()
 
 
 @dataclass
@@ -287,16 +298,16 @@ def text_chunks(text: str) -> Iterator[tuple[int, str]]:
         yield number, text[start : start + TEXT_CHUNK + TEXT_OVERLAP]
 
 
-def index_files(docs: list[SearchDoc], entities: list[Entity]) -> dict[str, str]:
-    """Every file of the index (relative path → content) for ``docs`` in id order."""
+def dump_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def tier_files(docs: list[SearchDoc]) -> tuple[dict[str, str], dict[str, Any]]:
+    """One tier's files (relative path → content) for ``docs`` in local id order, and its description."""
     texts = [doc.text for doc in docs]
     index = shard_postings(build_postings([fold(text) for text in texts]))
     facets: dict[str, dict[str, int]] = {"tag": {}, "company": {}, "category": {}}
     files: dict[str, str] = {}
-
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
     rows = []
     for doc_id, doc in enumerate(docs):
         rows.append(
@@ -309,41 +320,151 @@ def index_files(docs: list[SearchDoc], entities: list[Entity]) -> dict[str, str]
                 facet_ids(doc.companies, facets["company"]),
                 facet_ids(doc.categories, facets["category"]),
                 len(normalize(doc.title)),
+                doc.time,
             ]
         )
         for number, chunk in text_chunks(texts[doc_id]):
             files[f"t/{doc_id}-{number}.txt"] = chunk
     for start in range(0, len(rows), DOC_CHUNK):
-        files[f"d/{start // DOC_CHUNK}.json"] = dump(rows[start : start + DOC_CHUNK])
+        files[f"d/{start // DOC_CHUNK}.json"] = dump_json(rows[start : start + DOC_CHUNK])
     for number, shard in enumerate(index.postings):
-        files[f"p/{number}.json"] = dump(shard)
-    files["meta.json"] = dump(
-        {
-            "version": INDEX_VERSION,
-            "docs": len(docs),
-            "shards": index.shards,
-            "docChunk": DOC_CHUNK,
-            "textChunk": TEXT_CHUNK,
-            "facets": {kind: list(table) for kind, table in facets.items()},
-            "entities": [
-                [entity.kind, entity.name, entity.url, [search_key(s) for s in entity.spellings], list(entity.docs)]
-                for entity in entities
-            ],
-        }
-    )
-    return files
+        files[f"p/{number}.json"] = dump_json(shard)
+    described = {"docs": len(docs), "shards": index.shards, "facets": {k: list(t) for k, t in facets.items()}}
+    return files, described
 
 
-def write_index(outdir: Path, files: dict[str, str]) -> None:
-    """Replace ``outdir`` with ``files`` (written beside it first, so a reader never sees half an index)."""
-    staging = outdir.with_name(outdir.name + ".tmp")
+def fingerprint(doc: SearchDoc) -> str:
+    """Changes when anything the index holds of ``doc`` changes."""
+    text = dump_json([INDEX_VERSION, SHARD_BYTES, DOC_CHUNK, TEXT_CHUNK, *dataclasses.astuple(doc)])
+    return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+
+
+def tier_name(prefix: str, fingerprints: list[str]) -> str:
+    return prefix + hashlib.sha1("\n".join(fingerprints).encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+@dataclass
+class TierPlan:
+    """Which tiers serve the current posts: the base (kept from an earlier build when it still fits) and a delta."""
+
+    base: list[str]  # fingerprints, by base id
+    base_docs: list[SearchDoc] | None  # None: the base is kept as it is on disk
+    delta: list[SearchDoc]
+    hidden: list[int]  # base ids whose post changed or left
+    ids: list[int]  # the global id of each current doc (base ids first, then len(base) + delta id)
+
+
+def plan_tiers(docs: list[SearchDoc], previous_base: list[str] | None) -> TierPlan:
+    """Keep the previous base and put what changed into a small delta, or rebuild the base (compaction).
+
+    An edit, a new post or a deleted post then rewrites only the delta (a few posts) and ``meta.json``,
+    not the whole index: the base's folder name is the hash of its contents, so it stays as it is on
+    disk (and in the reader's cache). The base is rebuilt once the delta and the hidden base entries
+    together pass ``max(DELTA_MIN, 5 %)`` of the posts.
+    """
+    fingerprints = [fingerprint(doc) for doc in docs]
+    if previous_base is not None:
+        base_ids = {value: number for number, value in enumerate(previous_base)}
+        live = set(fingerprints)
+        delta = [doc for doc, value in zip(docs, fingerprints, strict=True) if value not in base_ids]
+        hidden = [number for number, value in enumerate(previous_base) if value not in live]
+        if len(delta) + len(hidden) <= max(DELTA_MIN, len(docs) // 20):
+            ids, next_delta = [], len(previous_base)
+            for value in fingerprints:
+                if value in base_ids:
+                    ids.append(base_ids[value])
+                else:
+                    ids.append(next_delta)
+                    next_delta += 1
+            return TierPlan(previous_base, None, delta, hidden, ids)
+    return TierPlan(fingerprints, docs, [], [], list(range(len(docs))))
+
+
+def read_previous_base(index_dir: Path) -> tuple[str, list[str]] | None:
+    """The base tier of the index an earlier build wrote: its folder and its fingerprints."""
+    try:
+        meta = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("version") != INDEX_VERSION:
+            return None
+        folder = str(meta["tiers"][0]["path"])
+        fingerprints = json.loads((index_dir / folder / TIER_DOCS).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
+    return folder, [str(value) for value in fingerprints]
+
+
+def write_tier(index_dir: Path, folder: str, files: dict[str, str], fingerprints: list[str]) -> None:
+    """Write a tier into ``folder`` (beside it first, so a reader never sees half a tier)."""
+    target = index_dir / folder
+    if (target / TIER_DOCS).is_file():
+        return  # same name, same contents
+    staging = index_dir / (folder + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
     for name in ("p", "d", "t"):
         (staging / name).mkdir(parents=True)
     for relative, content in files.items():
         (staging / relative).write_text(content, encoding="utf-8")
-    shutil.rmtree(outdir, ignore_errors=True)
-    staging.rename(outdir)
+    (staging / TIER_DOCS).write_text(dump_json(fingerprints), encoding="utf-8")
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+
+
+def write_index(index_dir: Path, docs: list[SearchDoc], entities: list[Entity]) -> dict[str, Any]:
+    """Write the index of ``docs`` (newest first) into ``index_dir``; returns what ``meta.json`` says.
+
+    Layout: ``meta.json`` (tiers, hidden base ids, entries) and one folder per tier (``b-…`` the base,
+    ``d-…`` the delta), each with ``p/`` postings shards, ``d/`` rows and ``t/`` text chunks.
+    A post's global id is its id in its tier, plus the base's size for the delta.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True)
+    previous = read_previous_base(index_dir)
+    plan = plan_tiers(docs, previous[1] if previous else None)
+    tiers: list[dict[str, Any]] = []
+    if plan.base_docs is None and previous is not None:
+        base_folder = previous[0]
+        old_meta = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))
+        tiers.append(old_meta["tiers"][0])
+    else:
+        base_folder = tier_name("b-", plan.base)
+        files, described = tier_files(plan.base_docs or [])
+        write_tier(index_dir, base_folder, files, plan.base)
+        tiers.append({"path": base_folder, **described})
+    if plan.delta:
+        delta_fingerprints = [fingerprint(doc) for doc in plan.delta]
+        delta_folder = tier_name("d-", delta_fingerprints)
+        files, described = tier_files(plan.delta)
+        write_tier(index_dir, delta_folder, files, delta_fingerprints)
+        tiers.append({"path": delta_folder, **described})
+    company_docs: dict[str, list[int]] = {}
+    for doc, global_id in zip(docs, plan.ids, strict=True):
+        for name in doc.companies:
+            company_docs.setdefault(name, []).append(global_id)
+    meta = {
+        "version": INDEX_VERSION,
+        "docs": len(docs),
+        "docChunk": DOC_CHUNK,
+        "textChunk": TEXT_CHUNK,
+        "tiers": tiers,
+        "hidden": plan.hidden,
+        "entities": [
+            [
+                entity.kind,
+                entity.name,
+                entity.url,
+                [search_key(s) for s in entity.spellings],
+                company_docs.get(entity.name, []) if entity.kind == "company" else [],
+            ]
+            for entity in entities
+        ],
+    }
+    staging = index_dir / "meta.json.tmp"
+    staging.write_text(dump_json(meta), encoding="utf-8")
+    staging.replace(index_dir / "meta.json")
+    keep = {tier["path"] for tier in tiers} | {"meta.json"}
+    for stale in index_dir.iterdir():
+        if stale.name not in keep:
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    return meta
 
 
 # --- Sphinx ------------------------------------------------------------------------------------
@@ -443,19 +564,16 @@ def collect(app: Sphinx) -> tuple[list[SearchDoc], list[Entity]]:
                 tags=tuple(meta.get("tags", [])),
                 companies=tuple(meta.get("companies", [])),
                 categories=tuple(meta.get("categories", [])),
+                time=int(instant(meta.get("date", ""))),
             )
         )
-    company_docs: dict[str, list[int]] = {}
-    for doc_id, doc in enumerate(docs):
-        for name in doc.companies:
-            company_docs.setdefault(name, []).append(doc_id)
     registry = site_of(app).registry.by_name
     urls = entry_urls(domain, app.builder)  # type: ignore[arg-type]
     entities = []
     for (kind, name), url in sorted(urls.items()):
         entry = registry.get(name) if kind == "company" else None
         spellings = (name, *entry.aliases) if entry else (name,)
-        entities.append(Entity(kind, name, url, spellings, tuple(company_docs.get(name, ()))))
+        entities.append(Entity(kind, name, url, spellings))
     return docs, entities
 
 
@@ -463,10 +581,15 @@ def write_search_index(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or not enabled(app):
         return
     docs, entities = collect(app)
-    files = index_files(docs, entities)
-    write_index(Path(app.outdir) / INDEX_DIR, files)
-    size = sum(len(content.encode("utf-8")) for content in files.values())
-    logger.info("postarchive: search index (%d posts, %d files, %.1f MB)", len(docs), len(files), size / 1e6)
+    meta = write_index(Path(app.outdir) / INDEX_DIR, docs, entities)
+    tiers = meta["tiers"]
+    logger.info(
+        "postarchive: search index (%d posts: base %d%s%s)",
+        len(docs),
+        tiers[0]["docs"],
+        f", delta {tiers[1]['docs']}" if len(tiers) > 1 else "",
+        f", {len(meta['hidden'])} hidden" if meta["hidden"] else "",
+    )
 
 
 def setup_search(app: Sphinx) -> None:

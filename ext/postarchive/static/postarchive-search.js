@@ -83,11 +83,23 @@
     return out;
   };
 
-  /** doc id → start positions of the exact term (empty array: a one-character term, position unknown). */
-  async function matchTerm(meta, term) {
+  // --- tiers: the base (b-…) and a small delta (d-…) of what changed since the base was built ---------
+  // A post's global id is its id in its tier plus the sizes of the tiers before it; `meta.hidden` lists
+  // base ids whose post changed (its new version is in the delta) or left the archive.
+  const tierOf = (meta, id) => {
+    let offset = 0;
+    for (const tier of meta.tiers) {
+      if (id < offset + tier.docs) return [tier, id - offset];
+      offset += tier.docs;
+    }
+    return [null, -1];
+  };
+
+  /** local doc id → start positions of the exact term in one tier (empty array: a one-character term). */
+  async function matchTermIn(tier, term) {
     const keys = grams(term);
     const unique = [...new Set(keys)];
-    const shards = await Promise.all(unique.map((g) => load(`p/${shardOf(g, meta.shards)}.json`)));
+    const shards = await Promise.all(unique.map((g) => load(`${tier.path}/p/${shardOf(g, tier.shards)}.json`)));
     const byGram = new Map();
     for (let k = 0; k < unique.length; k++) {
       const enc = shards[k] && shards[k][unique[k]];
@@ -107,11 +119,41 @@
     return result;
   }
 
+  /** global doc id → start positions of the exact term, over every tier. */
+  async function matchTerm(meta, term) {
+    const hidden = new Set(meta.hidden);
+    const perTier = await Promise.all(meta.tiers.map((tier) => matchTermIn(tier, term)));
+    const result = new Map();
+    let offset = 0;
+    meta.tiers.forEach((tier, k) => {
+      for (const [doc, starts] of perTier[k]) if (!hidden.has(offset + doc)) result.set(offset + doc, starts);
+      offset += tier.docs;
+    });
+    return result;
+  }
+
+  /** global doc id → [url, title, date, year, tags, companies, categories, titleLength, time], names resolved. */
   async function docRows(meta, ids) {
-    const chunks = [...new Set(ids.map((id) => Math.floor(id / meta.docChunk)))];
-    const loaded = await Promise.all(chunks.map((c) => load(`d/${c}.json`)));
+    const wanted = new Map();
+    for (const id of ids) {
+      const [tier, local] = tierOf(meta, id);
+      if (!tier) continue;
+      const path = `${tier.path}/d/${Math.floor(local / meta.docChunk)}.json`;
+      if (!wanted.has(path)) wanted.set(path, []);
+      wanted.get(path).push([id, tier, local % meta.docChunk]);
+    }
+    const paths = [...wanted.keys()];
+    const loaded = await Promise.all(paths.map((path) => load(path)));
     const rows = new Map();
-    chunks.forEach((c, k) => (loaded[k] || []).forEach((row, j) => rows.set(c * meta.docChunk + j, row)));
+    paths.forEach((path, k) => {
+      for (const [id, tier, at] of wanted.get(path)) {
+        const row = loaded[k] && loaded[k][at];
+        if (!row) continue;
+        const [url, title, date, year, tags, companies, categories, titleLength, time] = row;
+        const names = (kind, list) => list.map((i) => tier.facets[kind][i]);
+        rows.set(id, [url, title, date, year, names("tag", tags), names("company", companies), names("category", categories), titleLength, time]);
+      }
+    });
     return rows;
   }
 
@@ -143,7 +185,7 @@
     for (const hit of hits.values()) {
       const row = rows.get(hit.doc);
       if (!row) continue;
-      const [url, title, date, year, tags, companies, categories] = row;
+      const [url, title, date, year, tags, companies, categories, , time] = row;
       const titleKey = searchKey(title);
       const inTitle = terms.every((t) => titleKey.includes(t));
       list.push({
@@ -151,16 +193,12 @@
         url,
         title,
         date,
-        facets: {
-          year: [year],
-          tag: tags.map((i) => meta.facets.tag[i]),
-          company: companies.map((i) => meta.facets.company[i]),
-          category: categories.map((i) => meta.facets.category[i]),
-        },
+        time,
+        facets: { year: [year], tag: tags, company: companies, category: categories },
         score: (inTitle ? 1e6 : 0) + (hit.alias ? 0 : 1e3) + Math.min(hit.count, 999),
       });
     }
-    list.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    list.sort((a, b) => b.score - a.score || b.time - a.time || (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
     return { terms, hits: list, entities: entities.slice(0, 12) };
   }
 
@@ -168,7 +206,8 @@
   async function excerpt(meta, hit, marks) {
     let start = hit.start;
     let chunk = start >= 0 ? Math.floor(Math.max(0, start - EXCERPT_BEFORE) / meta.textChunk) : 0;
-    let text = Array.from((await load(`t/${hit.doc}-${chunk}.txt`)) || "");
+    const [tier, local] = tierOf(meta, hit.doc);
+    let text = Array.from((tier && (await load(`${tier.path}/t/${local}-${chunk}.txt`))) || "");
     let offset = chunk * meta.textChunk;
     if (start < 0) {
       // one-character term or a post found through a company alias: first occurrence in the first chunk
