@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from .buildcache import BuildCache
 from .markdown import escape_inline
 from .model import Post, normalize_name
 from .pages import ENTRY_DIRS, described, entry_docname, entry_slug, month_key, newest_first, post_line, quoted, toctree
@@ -200,12 +201,22 @@ def company_pages(
     return pages
 
 
-def tag_readings(names: Iterable[str], registry: Registry, overrides: dict[str, str] | None = None) -> dict[str, str]:
+def tag_readings(
+    names: Iterable[str],
+    registry: Registry,
+    overrides: dict[str, str] | None = None,
+    cache: BuildCache | None = None,
+) -> dict[str, str]:
     """A reading per tag, category or author: a registry company's reading, else ``reading_of`` (kana, kanji)."""
     readings: dict[str, str] = {}
     for name in names:
         company = registry.lookup(name)
-        readings[name] = company.reading if company is not None else reading_of(name, overrides)
+        if company is not None:
+            readings[name] = company.reading
+        elif cache is not None and not overrides:
+            readings[name] = cache.reading_for(name, reading_of)
+        else:
+            readings[name] = reading_of(name, overrides)
     return readings
 
 

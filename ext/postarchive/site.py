@@ -17,6 +17,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from .buildcache import BuildCache, digest, load_cache, save_cache
 from .companypages import company_pages, slug_collisions, tag_readings
 from .config import ArchiveConfig, archive_config
 from .markdown import remove_liquid
@@ -179,12 +180,21 @@ def mention_text(post: Post, body: str) -> str:
     return post.title + "\n" + text
 
 
-def find_companies(site: Site) -> None:
-    """Each post's companies (text mentions first, then company tags), ordered by first mention."""
+def find_companies(site: Site, cache: BuildCache | None = None) -> None:
+    """Each post's companies (text mentions first, then company tags), ordered by first mention.
+
+    Kept in ``cache`` under a digest of the post's title, body and tags and of the whole registry.
+    """
+    cache = cache or BuildCache()
+    registry_key = digest(repr(site.registry.companies))
     for post in site.posts:
-        site.companies[post.docname] = site.registry.companies_in(
-            mention_text(post, site.bodies[post.docname]), post.tags
-        )
+        body = site.bodies[post.docname]
+
+        def compute(post: Post = post, body: str = body) -> list[str]:
+            return site.registry.companies_in(mention_text(post, body), post.tags)
+
+        key = digest(registry_key, post.title, body, *post.tags)
+        site.companies[post.docname] = cache.mentions_for(key, compute)
 
 
 def find_related(site: Site, count: int) -> dict[str, tuple[str, ...]]:
@@ -199,9 +209,9 @@ def find_related(site: Site, count: int) -> dict[str, tuple[str, ...]]:
     return related_posts(items, count)
 
 
-def link_posts(site: Site, config: ArchiveConfig) -> None:
+def link_posts(site: Site, config: ArchiveConfig, cache: BuildCache | None = None) -> None:
     """Fill each post's page data: its companies and its related posts."""
-    find_companies(site)
+    find_companies(site, cache)
     related = find_related(site, config.related_count)
     for post in site.posts:
         companies = tuple(site.companies.get(post.docname, []))
@@ -212,7 +222,7 @@ def link_posts(site: Site, config: ArchiveConfig) -> None:
         )
 
 
-def generate_pages(site: Site, config: ArchiveConfig) -> dict[str, str]:
+def generate_pages(site: Site, config: ArchiveConfig, cache: BuildCache | None = None) -> dict[str, str]:
     tz = dt.timezone(dt.timedelta(hours=config.timezone_hours))
     pages: dict[str, str] = {}
     for post in site.posts:
@@ -236,7 +246,7 @@ def generate_pages(site: Site, config: ArchiveConfig) -> dict[str, str]:
                 )
             )
             members.pop(other, None)
-        readings = tag_readings(members, site.registry)
+        readings = tag_readings(members, site.registry, cache=cache)
         pages.update(entry_pages(objtype, members, readings, tz))
     company_members: dict[str, list[Post]] = defaultdict(list)
     for post in site.posts:
@@ -286,9 +296,11 @@ def build_site(app: Sphinx) -> None:
     report_problems(site.problems, config.strict)
     site.registry, registry_problems = load_registry((Path(app.confdir) / config.registry).resolve())
     report_problems(registry_problems)
-    link_posts(site, config)
+    cache = load_cache(Path(app.doctreedir))
+    link_posts(site, config, cache)
     problems_before = len(site.problems)
-    pages = generate_pages(site, config)
+    pages = generate_pages(site, config, cache)
+    save_cache(Path(app.doctreedir), cache)
     report_problems(site.problems[problems_before:])
     written, removed = write_pages(srcdir, pages)
     remove_stale_output(app, removed)

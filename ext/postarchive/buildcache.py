@@ -1,0 +1,76 @@
+"""What the archive computes from every post at each build, kept between builds.
+
+``builder-inited`` reads all posts on every build (the pages are generated from them), but an editor's
+rebuild changes one or two. The company mentions of a post (Aho-Corasick plus normalisation) and the
+readings of tag names (pykakasi, whose dictionary alone takes a second to load) are pure functions of
+their inputs, so they are kept in ``<doctreedir>/postarchive-cache.pickle`` under a digest of those
+inputs (for mentions: the registry's spellings too) and only computed for what is new.
+
+The file is the archive's own (written by the main process at ``builder-inited``, never by a worker),
+and a missing, unreadable or other-version file is simply an empty cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CACHE_VERSION = 1
+CACHE_FILE = "postarchive-cache.pickle"
+
+
+def digest(*parts: str) -> str:
+    joined = "\x00".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.sha1(joined, usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class BuildCache:
+    mentions: dict[str, list[str]] = field(default_factory=dict)  # digest of (registry, title, text, tags) → names
+    readings: dict[str, str] = field(default_factory=dict)  # name → reading
+    used_mentions: set[str] = field(default_factory=set, repr=False)
+    used_readings: set[str] = field(default_factory=set, repr=False)
+    changed: bool = field(default=False, repr=False)
+
+    def mentions_for(self, key: str, compute: Callable[[], list[str]]) -> list[str]:
+        self.used_mentions.add(key)
+        found = self.mentions.get(key)
+        if found is None:
+            found = self.mentions[key] = compute()
+            self.changed = True
+        return list(found)
+
+    def reading_for(self, name: str, compute: Callable[[str], str]) -> str:
+        self.used_readings.add(name)
+        found = self.readings.get(name)
+        if found is None:
+            found = self.readings[name] = compute(name)
+            self.changed = True
+        return found
+
+
+def load_cache(folder: Path) -> BuildCache:
+    try:
+        with (folder / CACHE_FILE).open("rb") as stream:
+            version, mentions, readings = pickle.load(stream)  # noqa: S301 - the archive's own file
+    except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        return BuildCache()
+    if version != CACHE_VERSION or not isinstance(mentions, dict) or not isinstance(readings, dict):
+        return BuildCache()
+    return BuildCache(mentions, readings)
+
+
+def save_cache(folder: Path, cache: BuildCache) -> None:
+    """Keep what this build used (so the file does not grow with deleted posts); write only on change."""
+    mentions = {key: cache.mentions[key] for key in cache.used_mentions if key in cache.mentions}
+    readings = {key: cache.readings[key] for key in cache.used_readings if key in cache.readings}
+    if not cache.changed and len(mentions) == len(cache.mentions) and len(readings) == len(cache.readings):
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = folder / (CACHE_FILE + ".tmp")
+    with staging.open("wb") as stream:
+        pickle.dump((CACHE_VERSION, mentions, readings), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    staging.replace(folder / CACHE_FILE)
