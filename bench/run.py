@@ -381,7 +381,7 @@ def tree_rss(root: psutil.Process) -> int:
 
 
 @contextlib.contextmanager
-def sample_peak_rss(pid: int, interval: float = 0.2) -> Iterator[list[int]]:
+def sample_peak_rss(pid: int, interval: float = 1.0) -> Iterator[list[int]]:
     """Sample the process tree's RSS every ``interval`` s in a thread; the peak is in the yielded list's item 0."""
     peak = [0]
     stop = threading.Event()
@@ -704,7 +704,7 @@ Each system builds the same posts from scratch in a fresh directory ("full build
 `sphinx-build` command, including Python start-up). The archive builds with `-j {jobs}`; the floor (plain Sphinx +
 MyST + pydata-sphinx-theme, one page per post and a glob toctree, no archive features) and ABlog build serially
 with `sphinx-build -M html`, the way a default Sphinx Makefile does. "Peak RSS" is the highest sum of the memory of the
-build process and its worker processes, sampled every 0.2 s, counted as PSS (forked workers share pages with their
+build process and its worker processes, sampled every second (reading PSS costs CPU), counted as PSS (forked workers share pages with their
 parent; PSS gives each shared page to them in shares, so nothing is counted twice). "Output" is every file of the HTML output except the doctree cache (the floor and
 ABlog keep Sphinx's default `_sources/` copies; their root toctree holds one page, 記事一覧, whose glob toctree lists
 every post, so pydata-sphinx-theme's sidebar on every post page lists every post: their pages grow with N); "search index" is Sphinx's `searchindex.js`, or

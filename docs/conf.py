@@ -50,7 +50,9 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": [],
 }
-html_sidebars = {"**": ["sidebar-nav-bs"]}
+# The archive's own sidebar (years → months → posts, postarchive/nav.py): the theme's sidebar-nav-bs
+# resolves every post's toctree entry on every page, which makes the build quadratic in the posts.
+html_sidebars = {"**": ["postarchive-nav.html"]}
 
 # --- PDF (make latexpdf): upLaTeX + ujbook + mendex; see postarchive/latex.py --------------------
 from postarchive.latex import LATEX_ELEMENTS, book_documents  # noqa: E402

@@ -77,7 +77,7 @@ def test_every_registry_entry_gets_a_page_and_the_index_groups_by_reading() -> N
     }
     index = pages["companies/index.md"]
     assert index.index("## あ") < index.index("## か") < index.index("## Z")
-    assert "[KDDI](</companies/KDDI/index>)（上場企業 · TSE Prime 9433・1件）" in index
+    assert "[KDDI](<project:/companies/KDDI/index.md>)（上場企業 · TSE Prime 9433・1件）" in index
     assert "まだ記事はありません。" in pages["companies/Zeta/index.md"]
 
 

@@ -21,6 +21,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .hosting import setup_hosting
     from .latex import setup_latex
     from .mentions import setup_mentions
+    from .nav import setup_nav
     from .parser import setup_parser
     from .postpage import setup_postpage
     from .search import setup_search
@@ -40,6 +41,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_feeds(app)
     setup_check(app)
     setup_search(app)
+    setup_nav(app)
     return {
         "version": __version__,
         "env_version": 2,

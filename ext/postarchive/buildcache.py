@@ -2,8 +2,8 @@
 
 ``builder-inited`` reads all posts on every build (the pages are generated from them), but an editor's
 rebuild changes one or two. The company mentions of a post (Aho-Corasick plus normalisation) and the
-readings of tag names (pykakasi, whose dictionary alone takes a second to load) are pure functions of
-their inputs, so they are kept in ``<doctreedir>/postarchive-cache.pickle`` under a digest of those
+readings of tag names (pykakasi, whose dictionary alone takes a second to load) and the loaded company
+registry (composed node by node for line numbers) are pure functions of their inputs, so they are kept in ``<doctreedir>/postarchive-cache.pickle`` under a digest of those
 inputs (for mentions: the registry's spellings too) and only computed for what is new.
 
 The file is the archive's own (written by the main process at ``builder-inited``, never by a worker),
@@ -17,8 +17,9 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_FILE = "postarchive-cache.pickle"
 
 
@@ -31,6 +32,7 @@ def digest(*parts: str) -> str:
 class BuildCache:
     mentions: dict[str, list[str]] = field(default_factory=dict)  # digest of (registry, title, text, tags) → names
     readings: dict[str, str] = field(default_factory=dict)  # name → reading
+    registry: tuple[str, Any] | None = None  # (digest of the registry file, what loading it gave)
     used_mentions: set[str] = field(default_factory=set, repr=False)
     used_readings: set[str] = field(default_factory=set, repr=False)
     changed: bool = field(default=False, repr=False)
@@ -42,6 +44,13 @@ class BuildCache:
             found = self.mentions[key] = compute()
             self.changed = True
         return list(found)
+
+    def registry_for(self, key: str, compute: Callable[[], Any]) -> Any:
+        """The loaded registry (entries and problems) for a file whose digest is ``key``."""
+        if self.registry is None or self.registry[0] != key:
+            self.registry = (key, compute())
+            self.changed = True
+        return self.registry[1]
 
     def reading_for(self, name: str, compute: Callable[[str], str]) -> str:
         self.used_readings.add(name)
@@ -55,12 +64,12 @@ class BuildCache:
 def load_cache(folder: Path) -> BuildCache:
     try:
         with (folder / CACHE_FILE).open("rb") as stream:
-            version, mentions, readings = pickle.load(stream)  # noqa: S301 - the archive's own file
+            version, mentions, readings, registry = pickle.load(stream)  # noqa: S301 - the archive's own file
     except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
         return BuildCache()
     if version != CACHE_VERSION or not isinstance(mentions, dict) or not isinstance(readings, dict):
         return BuildCache()
-    return BuildCache(mentions, readings)
+    return BuildCache(mentions, readings, registry)
 
 
 def save_cache(folder: Path, cache: BuildCache) -> None:
@@ -72,5 +81,5 @@ def save_cache(folder: Path, cache: BuildCache) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     staging = folder / (CACHE_FILE + ".tmp")
     with staging.open("wb") as stream:
-        pickle.dump((CACHE_VERSION, mentions, readings), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((CACHE_VERSION, mentions, readings, cache.registry), stream, protocol=pickle.HIGHEST_PROTOCOL)
     staging.replace(folder / CACHE_FILE)

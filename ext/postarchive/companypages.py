@@ -17,7 +17,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from .buildcache import BuildCache
 from .markdown import escape_inline
 from .model import Post, normalize_name
-from .pages import ENTRY_DIRS, described, entry_docname, entry_slug, month_key, newest_first, post_line, quoted, toctree
+from .pages import (
+    ENTRY_DIRS,
+    described,
+    doc_link,
+    entry_docname,
+    entry_slug,
+    month_key,
+    newest_first,
+    post_line,
+    quoted,
+    toctree,
+)
 from .registry import Company, Registry
 from .yomi import group_order, index_group, reading_of, sort_key
 
@@ -33,7 +44,7 @@ def mermaid_label(text: str) -> str:
 
 
 def entry_link(objtype: str, name: str) -> str:
-    return f"[{escape_inline(name)}](</{entry_docname(objtype, name)}>)"
+    return doc_link(escape_inline(name), entry_docname(objtype, name))
 
 
 def company_extra(company: Company) -> str:

@@ -106,6 +106,10 @@ class Registry:
             for spelling in company.spellings:
                 self._lookup.setdefault(match_key(spelling), company)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (the build cache) without the automaton: it is rebuilt on first use."""
+        return {**self.__dict__, "_automaton": None}
+
     @property
     def by_name(self) -> dict[str, Company]:
         """Entries by canonical name (built once: it is asked for at every mention)."""

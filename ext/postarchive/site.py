@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging as logging_module
 import re
 from collections import defaultdict
@@ -22,9 +23,11 @@ from .companypages import company_pages, slug_collisions, tag_readings
 from .config import ArchiveConfig, archive_config
 from .markdown import remove_liquid
 from .model import Post, Problem, normalize_name
+from .nav import NavTree, nav_tree
 from .pages import (
     ENTRY_DIRS,
     ENTRY_TITLES,
+    POST_SUFFIX,
     PostPageData,
     archive_pages,
     entry_pages,
@@ -41,7 +44,7 @@ from .timeline import posts_per_month_chart
 
 logger = logging.getLogger(__name__)
 POST_SUFFIXES = (".md", ".markdown")
-POST_PAGE_SUFFIX = ".post.md"
+POST_PAGE_SUFFIX = POST_SUFFIX
 RESERVED_ROOTS = frozenset(generated_roots()) | {"genindex", "search", "404", "index", "py-modindex"}
 
 
@@ -54,6 +57,7 @@ class Site:
     registry: Registry = field(default_factory=Registry)
     companies: dict[str, list[str]] = field(default_factory=dict)  # docname → canonical names, first mention first
     line_shift: dict[str, int] = field(default_factory=dict)  # docname → post line minus page line
+    nav: NavTree | None = None  # the sidebar's years → months → posts
 
     @property
     def by_docname(self) -> dict[str, Post]:
@@ -272,6 +276,17 @@ def generate_pages(site: Site, config: ArchiveConfig, cache: BuildCache | None =
     return pages
 
 
+def load_registry_cached(path: Path, cache: BuildCache) -> tuple[Registry, list[RegistryProblem]]:
+    """:func:`load_registry`, kept in the build cache under a digest of the file's path and bytes."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return load_registry(path)
+    key = digest(str(path), hashlib.sha1(data, usedforsecurity=False).hexdigest())
+    registry, problems = cache.registry_for(key, lambda: load_registry(path))
+    return registry, list(problems)
+
+
 def report_problems(problems: list[Problem] | list[RegistryProblem], strict: bool = False) -> None:
     """One warning per problem, at its file (and line). In strict mode a repair is an info line (修復)."""
     for problem in problems:
@@ -294,9 +309,10 @@ def build_site(app: Sphinx) -> None:
     posts_dir = (Path(app.confdir) / config.posts_dir).resolve()
     site = read_posts(posts_dir, config)
     report_problems(site.problems, config.strict)
-    site.registry, registry_problems = load_registry((Path(app.confdir) / config.registry).resolve())
-    report_problems(registry_problems)
     cache = load_cache(Path(app.doctreedir))
+    registry_path = (Path(app.confdir) / config.registry).resolve()
+    site.registry, registry_problems = load_registry_cached(registry_path, cache)
+    report_problems(registry_problems)
     link_posts(site, config, cache)
     problems_before = len(site.problems)
     pages = generate_pages(site, config, cache)
@@ -311,6 +327,7 @@ def build_site(app: Sphinx) -> None:
         len(written),
         len(removed),
     )
+    site.nav = nav_tree(site.posts, dt.timezone(dt.timedelta(hours=config.timezone_hours)))
     app._postarchive_site = site  # type: ignore[attr-defined]
     point_warnings_at_posts(app, srcdir, site)
 
