@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from postarchive.search import (
     build_postings,
+    encode_postings,
     grams,
     match_term,
     normalize,
@@ -19,6 +20,7 @@ from postarchive.search import (
     search_key,
     shard_of,
     shard_postings,
+    shard_texts,
 )
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -172,3 +174,17 @@ def test_results_page_shows_title_date_excerpt_and_facets_filter(seeds_build: Bu
         assert all("KDDI" in companies[url] for url in urls)
         assert "company=KDDI" in page.url  # the filter is in the address, so it can be shared
         page.close()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    texts=st.lists(st.text(alphabet='アイ ab経"\\\U0001f600', max_size=30), max_size=6),
+    shard_bytes=st.sampled_from([10, 100, 48_000]),
+)
+def test_streamed_shards_equal_json_of_the_sharded_dict(texts: list[str], shard_bytes: int) -> None:
+    keys = [search_key(text) for text in texts]
+    index = shard_postings(build_postings(keys), shard_bytes=shard_bytes)
+    shards, streamed = shard_texts(encode_postings(keys), shard_bytes=shard_bytes)
+    assert shards == index.shards
+    expected = [json.dumps(shard, ensure_ascii=False, separators=(",", ":")) for shard in index.postings]
+    assert [text for _, text in streamed] == expected

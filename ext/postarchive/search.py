@@ -52,6 +52,7 @@ INDEX_DIR = "_static/search"
 INDEX_VERSION = 2
 DELTA_MIN = 64  # posts the delta tier may hold (or 5 % of the archive, whichever is more) before compaction
 TIER_DOCS = "docs.json"  # a tier's fingerprints, for the next build (the browser never reads it)
+TIER_DESCRIPTION = "tier.json"  # a tier's size, shard count and facet names, as meta.json lists it
 DOC_CHUNK = 64  # posts per d/<chunk>.json
 TEXT_CHUNK = 4096  # characters per t/<doc>-<chunk>.txt (each file overlaps the next by TEXT_OVERLAP)
 TEXT_OVERLAP = 256
@@ -152,15 +153,35 @@ SPACE = 0x20
 CODE_BITS = 21  # every code point fits in 21 bits: a bigram is one 42-bit integer
 
 
+@dataclass
+class EncodedPostings:
+    """Every gram's encoded postings in one array: gram ``names[i]`` owns ``encoded[bounds[i]:bounds[i + 1]]``."""
+
+    names: list[str]
+    bounds: np.ndarray
+    encoded: np.ndarray
+
+    def postings(self) -> dict[str, list[int]]:
+        values, bounds = self.encoded.tolist(), self.bounds.tolist()
+        return {name: values[bounds[i] : bounds[i + 1]] for i, name in enumerate(self.names)}
+
+
 def build_postings(keys: list[str]) -> dict[str, list[int]]:
     """gram → encoded postings over documents in order.
 
     A bigram's postings are ``doc delta, count, first position, position deltas…`` per document; a
     unigram's are doc deltas only. Bigrams across a space are never queried and not stored.
+    """
+    return encode_postings(keys).postings()
+
+
+def encode_postings(keys: list[str]) -> EncodedPostings:
+    """The postings of :func:`build_postings` as arrays (what the index writer streams from).
 
     Vectorised with NumPy (the per-character Python loop took 13 s for 1,000 posts): each document's
     bigrams become integers in position order, one stable sort by bigram groups them while keeping
-    document and position order, and the encoding is computed on whole arrays.
+    document and position order, and the encoding is computed on whole arrays. 32-bit document ids,
+    positions and values, and no Python list of all postings, keep 3,000 posts well under a gigabyte.
     """
     gram_parts: list[np.ndarray] = []
     doc_parts: list[np.ndarray] = []
@@ -173,56 +194,70 @@ def build_postings(keys: list[str]) -> dict[str, list[int]]:
             left, right = codes[:-1], codes[1:]
             kept = np.flatnonzero((left != SPACE) & (right != SPACE))
             gram_parts.append((left[kept] << np.uint64(CODE_BITS)) | right[kept])
-            position_parts.append(kept.astype(np.int64))
-            doc_parts.append(np.full(len(kept), doc, dtype=np.int64))
+            position_parts.append(kept.astype(np.int32))
+            doc_parts.append(np.full(len(kept), doc, dtype=np.int32))
         chars = np.unique(codes)
         chars = chars[chars != SPACE]
         char_parts.append(chars)
-        char_doc_parts.append(np.full(len(chars), doc, dtype=np.int64))
-    postings: dict[str, list[int]] = {}
-    if gram_parts:
-        encode_bigrams(np.concatenate(gram_parts), np.concatenate(doc_parts), np.concatenate(position_parts), postings)
-    if char_parts:
-        encode_unigrams(np.concatenate(char_parts), np.concatenate(char_doc_parts), postings)
-    return postings
+        char_doc_parts.append(np.full(len(chars), doc, dtype=np.int32))
+    empty = np.zeros(0, dtype=np.int32)
+    bigrams = (
+        encode_bigrams(np.concatenate(gram_parts), np.concatenate(doc_parts), np.concatenate(position_parts))
+        if gram_parts
+        else EncodedPostings([], np.zeros(1, dtype=np.int64), empty)
+    )
+    del gram_parts, doc_parts, position_parts
+    unigrams = (
+        encode_unigrams(np.concatenate(char_parts), np.concatenate(char_doc_parts))
+        if char_parts
+        else EncodedPostings([], np.zeros(1, dtype=np.int64), empty)
+    )
+    return EncodedPostings(
+        bigrams.names + unigrams.names,
+        np.concatenate([bigrams.bounds[:-1], unigrams.bounds + len(bigrams.encoded)]),
+        np.concatenate([bigrams.encoded, unigrams.encoded]),
+    )
 
 
-def encode_bigrams(grams: np.ndarray, docs: np.ndarray, positions: np.ndarray, postings: dict[str, list[int]]) -> None:
-    """Add the bigram postings of (gram, doc, position) rows given in document, then position order."""
+def encode_bigrams(grams: np.ndarray, docs: np.ndarray, positions: np.ndarray) -> EncodedPostings:
+    """The bigram postings of (gram, doc, position) rows given in document, then position order."""
     count = len(grams)
     if count == 0:
-        return
+        return EncodedPostings([], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
     order = np.argsort(grams, kind="stable")  # stable: document and position order survive within a gram
     grams, docs, positions = grams[order], docs[order], positions[order]
+    del order
     new_gram = np.ones(count, dtype=bool)
     new_gram[1:] = grams[1:] != grams[:-1]
     new_doc = new_gram.copy()
     new_doc[1:] |= docs[1:] != docs[:-1]
     starts = np.flatnonzero(new_doc)  # the first row of each (gram, doc) group
     start_docs = docs[starts]
+    del docs
     previous_docs = np.zeros_like(start_docs)
     previous_docs[1:] = start_docs[:-1]
     previous_docs[new_gram[starts]] = 0  # a gram's first document is counted from 0
     deltas = positions.copy()
     deltas[1:] -= np.where(new_doc[1:], 0, positions[:-1])
-    where = np.arange(count) + 2 * np.cumsum(new_doc)  # each row's place in the output, after its group's header
-    encoded = np.empty(count + 2 * len(starts), dtype=np.int64)
+    del positions
+    where = np.arange(count, dtype=np.int64) + 2 * np.cumsum(new_doc, dtype=np.int64)  # after the group's header
+    del new_doc
+    encoded = np.empty(count + 2 * len(starts), dtype=np.int32)
     encoded[where] = deltas
     encoded[where[starts] - 2] = start_docs - previous_docs
     encoded[where[starts] - 1] = np.diff(np.append(starts, count))
     gram_starts = np.flatnonzero(new_gram)
-    bounds = [*(where[gram_starts] - 2).tolist(), len(encoded)]
-    values = encoded.tolist()
+    bounds = np.append(where[gram_starts] - 2, len(encoded))
     mask = (1 << CODE_BITS) - 1
-    for number, code in enumerate(grams[gram_starts].tolist()):
-        postings[chr(code >> CODE_BITS) + chr(code & mask)] = values[bounds[number] : bounds[number + 1]]
+    names = [chr(code >> CODE_BITS) + chr(code & mask) for code in grams[gram_starts].tolist()]
+    return EncodedPostings(names, bounds, encoded)
 
 
-def encode_unigrams(chars: np.ndarray, docs: np.ndarray, postings: dict[str, list[int]]) -> None:
-    """Add the unigram postings (document deltas) of (char, doc) rows given in document order."""
+def encode_unigrams(chars: np.ndarray, docs: np.ndarray) -> EncodedPostings:
+    """The unigram postings (document deltas) of (char, doc) rows given in document order."""
     count = len(chars)
     if count == 0:
-        return
+        return EncodedPostings([], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
     order = np.argsort(chars, kind="stable")
     chars, docs = chars[order], docs[order]
     new_char = np.ones(count, dtype=bool)
@@ -230,16 +265,46 @@ def encode_unigrams(chars: np.ndarray, docs: np.ndarray, postings: dict[str, lis
     deltas = docs.copy()
     deltas[1:] -= np.where(new_char[1:], 0, docs[:-1])
     char_starts = np.flatnonzero(new_char)
-    bounds = [*char_starts.tolist(), count]
-    values = deltas.tolist()
-    for number, code in enumerate(chars[char_starts].tolist()):
-        postings[chr(code)] = values[bounds[number] : bounds[number + 1]]
+    names = [chr(code) for code in chars[char_starts].tolist()]
+    return EncodedPostings(names, np.append(char_starts, count).astype(np.int64), deltas.astype(np.int32))
+
+
+def shard_count(total_bytes: int, shard_bytes: int = SHARD_BYTES) -> int:
+    return max(16, 2 ** math.ceil(math.log2(max(1, total_bytes / shard_bytes))))
+
+
+def shard_texts(postings: EncodedPostings, shard_bytes: int = SHARD_BYTES) -> tuple[int, Iterator[tuple[int, str]]]:
+    """The number of shards and, one at a time, each shard's JSON (as ``json.dumps`` of its sorted dict).
+
+    One shard's text at a time, so the whole index is never held in memory as Python objects.
+    """
+    lengths = np.diff(postings.bounds)
+    total = sum(len(name) * 3 + 6 for name in postings.names) + 4 * int(lengths.sum())
+    shards = shard_count(total, shard_bytes)
+    members: dict[int, list[int]] = {}
+    for number, name in enumerate(postings.names):
+        members.setdefault(shard_of(name, shards), []).append(number)
+    bounds = postings.bounds.tolist()
+
+    def texts() -> Iterator[tuple[int, str]]:
+        for shard in range(shards):
+            chosen = sorted(members.get(shard, []), key=postings.names.__getitem__)
+            parts = [
+                dump_json(postings.names[number])
+                + ":["
+                + ",".join(map(str, postings.encoded[bounds[number] : bounds[number + 1]].tolist()))
+                + "]"
+                for number in chosen
+            ]
+            yield shard, "{" + ",".join(parts) + "}"
+
+    return shards, texts()
 
 
 def shard_postings(postings: dict[str, list[int]], shard_bytes: int = SHARD_BYTES) -> SearchIndex:
     """Spread the postings over a power-of-two number of shards of about ``shard_bytes`` each."""
     total = sum(len(gram) * 3 + 6 + 4 * len(encoded) for gram, encoded in postings.items())
-    shards = max(16, 2 ** math.ceil(math.log2(max(1, total / shard_bytes))))
+    shards = shard_count(total, shard_bytes)
     index = SearchIndex(shards, [{} for _ in range(shards)])
     for gram in sorted(postings):
         index.postings[shard_of(gram, shards)][gram] = postings[gram]
@@ -302,14 +367,20 @@ def dump_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def tier_files(docs: list[SearchDoc]) -> tuple[dict[str, str], dict[str, Any]]:
-    """One tier's files (relative path → content) for ``docs`` in local id order, and its description."""
-    texts = [doc.text for doc in docs]
-    index = shard_postings(build_postings([fold(text) for text in texts]))
+def write_tier_files(folder: Path, docs: list[SearchDoc]) -> dict[str, Any]:
+    """Write one tier's files for ``docs`` (local ids in list order) into ``folder``; returns its description.
+
+    Streams: text chunks and shards are written as they are made, so memory stays bounded by the
+    postings arrays (the whole index as Python strings would be 3 × its size on disk).
+    """
+    for name in ("p", "d", "t"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
     facets: dict[str, dict[str, int]] = {"tag": {}, "company": {}, "category": {}}
-    files: dict[str, str] = {}
     rows = []
+    keys = []
     for doc_id, doc in enumerate(docs):
+        text = doc.text
+        keys.append(fold(text))
         rows.append(
             [
                 doc.url,
@@ -323,14 +394,18 @@ def tier_files(docs: list[SearchDoc]) -> tuple[dict[str, str], dict[str, Any]]:
                 doc.time,
             ]
         )
-        for number, chunk in text_chunks(texts[doc_id]):
-            files[f"t/{doc_id}-{number}.txt"] = chunk
+        for number, chunk in text_chunks(text):
+            (folder / f"t/{doc_id}-{number}.txt").write_text(chunk, encoding="utf-8")
     for start in range(0, len(rows), DOC_CHUNK):
-        files[f"d/{start // DOC_CHUNK}.json"] = dump_json(rows[start : start + DOC_CHUNK])
-    for number, shard in enumerate(index.postings):
-        files[f"p/{number}.json"] = dump_json(shard)
-    described = {"docs": len(docs), "shards": index.shards, "facets": {k: list(t) for k, t in facets.items()}}
-    return files, described
+        (folder / f"d/{start // DOC_CHUNK}.json").write_text(
+            dump_json(rows[start : start + DOC_CHUNK]), encoding="utf-8"
+        )
+    postings = encode_postings(keys)
+    del keys
+    shards, texts = shard_texts(postings)
+    for number, content in texts:
+        (folder / f"p/{number}.json").write_text(content, encoding="utf-8")
+    return {"docs": len(docs), "shards": shards, "facets": {k: list(t) for k, t in facets.items()}}
 
 
 def fingerprint(doc: SearchDoc) -> str:
@@ -393,20 +468,25 @@ def read_previous_base(index_dir: Path) -> tuple[str, list[str]] | None:
     return folder, [str(value) for value in fingerprints]
 
 
-def write_tier(index_dir: Path, folder: str, files: dict[str, str], fingerprints: list[str]) -> None:
-    """Write a tier into ``folder`` (beside it first, so a reader never sees half a tier)."""
+def write_tier(index_dir: Path, folder: str, docs: list[SearchDoc], fingerprints: list[str]) -> dict[str, Any]:
+    """Write a tier into ``folder`` (beside it first, so a reader never sees half a tier); its description.
+
+    A folder of that name already written holds the same contents (the name is their hash): kept as it is.
+    """
     target = index_dir / folder
-    if (target / TIER_DOCS).is_file():
-        return  # same name, same contents
+    try:
+        if (target / TIER_DOCS).is_file():
+            return dict(json.loads((target / TIER_DESCRIPTION).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
     staging = index_dir / (folder + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
-    for name in ("p", "d", "t"):
-        (staging / name).mkdir(parents=True)
-    for relative, content in files.items():
-        (staging / relative).write_text(content, encoding="utf-8")
+    described = {"path": folder, **write_tier_files(staging, docs)}
+    (staging / TIER_DESCRIPTION).write_text(dump_json(described), encoding="utf-8")
     (staging / TIER_DOCS).write_text(dump_json(fingerprints), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
+    return described
 
 
 def write_index(index_dir: Path, docs: list[SearchDoc], entities: list[Entity]) -> dict[str, Any]:
@@ -421,20 +501,13 @@ def write_index(index_dir: Path, docs: list[SearchDoc], entities: list[Entity]) 
     plan = plan_tiers(docs, previous[1] if previous else None)
     tiers: list[dict[str, Any]] = []
     if plan.base_docs is None and previous is not None:
-        base_folder = previous[0]
         old_meta = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))
-        tiers.append(old_meta["tiers"][0])
+        tiers.append(old_meta["tiers"][0])  # the base folder previous[0], kept as it is
     else:
-        base_folder = tier_name("b-", plan.base)
-        files, described = tier_files(plan.base_docs or [])
-        write_tier(index_dir, base_folder, files, plan.base)
-        tiers.append({"path": base_folder, **described})
+        tiers.append(write_tier(index_dir, tier_name("b-", plan.base), plan.base_docs or [], plan.base))
     if plan.delta:
         delta_fingerprints = [fingerprint(doc) for doc in plan.delta]
-        delta_folder = tier_name("d-", delta_fingerprints)
-        files, described = tier_files(plan.delta)
-        write_tier(index_dir, delta_folder, files, delta_fingerprints)
-        tiers.append({"path": delta_folder, **described})
+        tiers.append(write_tier(index_dir, tier_name("d-", delta_fingerprints), plan.delta, delta_fingerprints))
     company_docs: dict[str, list[int]] = {}
     for doc, global_id in zip(docs, plan.ids, strict=True):
         for name in doc.companies:
