@@ -151,6 +151,7 @@ class SearchIndex:
 
 SPACE = 0x20
 CODE_BITS = 21  # every code point fits in 21 bits: a bigram is one 42-bit integer
+BUCKETS = 4  # the bigram rows are encoded in this many parts (by second character), to bound memory
 
 
 @dataclass
@@ -183,9 +184,8 @@ def encode_postings(keys: list[str]) -> EncodedPostings:
     document and position order, and the encoding is computed on whole arrays. 32-bit document ids,
     positions and values, and no Python list of all postings, keep 3,000 posts well under a gigabyte.
     """
-    gram_parts: list[np.ndarray] = []
-    doc_parts: list[np.ndarray] = []
-    position_parts: list[np.ndarray] = []
+    # rows go to BUCKETS by their second character, so each sort and encoding works on a quarter of them
+    buckets: list[tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]] = [([], [], []) for _ in range(BUCKETS)]
     char_parts: list[np.ndarray] = []
     char_doc_parts: list[np.ndarray] = []
     for doc, key in enumerate(keys):
@@ -193,39 +193,59 @@ def encode_postings(keys: list[str]) -> EncodedPostings:
         if len(codes) >= 2:
             left, right = codes[:-1], codes[1:]
             kept = np.flatnonzero((left != SPACE) & (right != SPACE))
-            gram_parts.append((left[kept] << np.uint64(CODE_BITS)) | right[kept])
-            position_parts.append(kept.astype(np.int32))
-            doc_parts.append(np.full(len(kept), doc, dtype=np.int32))
+            grams = (left[kept] << np.uint64(CODE_BITS)) | right[kept]
+            positions = kept.astype(np.int32)
+            bucket_of = right[kept] % np.uint64(BUCKETS)
+            for number, (gram_parts, doc_parts, position_parts) in enumerate(buckets):
+                chosen = bucket_of == number
+                gram_parts.append(grams[chosen])
+                position_parts.append(positions[chosen])
+                doc_parts.append(np.full(int(chosen.sum()), doc, dtype=np.int32))
         chars = np.unique(codes)
         chars = chars[chars != SPACE]
         char_parts.append(chars)
         char_doc_parts.append(np.full(len(chars), doc, dtype=np.int32))
     empty = np.zeros(0, dtype=np.int32)
-    bigrams = (
-        encode_bigrams(np.concatenate(gram_parts), np.concatenate(doc_parts), np.concatenate(position_parts))
-        if gram_parts
-        else EncodedPostings([], np.zeros(1, dtype=np.int64), empty)
-    )
-    del gram_parts, doc_parts, position_parts
-    unigrams = (
-        encode_unigrams(np.concatenate(char_parts), np.concatenate(char_doc_parts))
-        if char_parts
-        else EncodedPostings([], np.zeros(1, dtype=np.int64), empty)
-    )
-    return EncodedPostings(
-        bigrams.names + unigrams.names,
-        np.concatenate([bigrams.bounds[:-1], unigrams.bounds + len(bigrams.encoded)]),
-        np.concatenate([bigrams.encoded, unigrams.encoded]),
-    )
+    pieces = []
+    for number in range(BUCKETS):
+        gram_parts, doc_parts, position_parts = buckets[number]
+        buckets[number] = ([], [], [])
+        if gram_parts:
+            rows = [np.concatenate(parts) for parts in (gram_parts, doc_parts, position_parts)]
+            del gram_parts, doc_parts, position_parts  # the parts and the whole must not both stay in memory
+            pieces.append(encode_bigrams(rows))
+    if char_parts:
+        pieces.append(encode_unigrams(np.concatenate(char_parts), np.concatenate(char_doc_parts)))
+    return join_postings(pieces) if pieces else EncodedPostings([], np.zeros(1, dtype=np.int64), empty)
 
 
-def encode_bigrams(grams: np.ndarray, docs: np.ndarray, positions: np.ndarray) -> EncodedPostings:
-    """The bigram postings of (gram, doc, position) rows given in document, then position order."""
+def join_postings(pieces: list[EncodedPostings]) -> EncodedPostings:
+    """One :class:`EncodedPostings` of pieces that hold different grams."""
+    names: list[str] = []
+    bounds: list[np.ndarray] = []
+    offset = 0
+    for piece in pieces:
+        names += piece.names
+        bounds.append(piece.bounds[:-1] + offset)
+        offset += len(piece.encoded)
+    bounds.append(np.array([offset], dtype=np.int64))
+    return EncodedPostings(names, np.concatenate(bounds), np.concatenate([piece.encoded for piece in pieces]))
+
+
+def encode_bigrams(rows: list[np.ndarray]) -> EncodedPostings:
+    """The bigram postings of ``rows`` = [grams, docs, positions], given in document, then position order.
+
+    Takes the arrays out of ``rows`` (which it empties), so each is freed as soon as its sorted copy exists.
+    """
+    grams, docs, positions = rows
+    rows.clear()
     count = len(grams)
     if count == 0:
         return EncodedPostings([], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
     order = np.argsort(grams, kind="stable")  # stable: document and position order survive within a gram
-    grams, docs, positions = grams[order], docs[order], positions[order]
+    grams = grams[order]
+    docs = docs[order]
+    positions = positions[order]
     del order
     new_gram = np.ones(count, dtype=bool)
     new_gram[1:] = grams[1:] != grams[:-1]
