@@ -208,18 +208,10 @@ class Site:
 
 
 def copy_docs(destination: Path) -> Path:
-    """A copy of docs/ without build output or generated pages (the rule of tests/conftest.py's copy_docs)."""
-    from postarchive.pages import generated_roots
+    """A copy of docs/ without build output or generated pages."""
+    from postarchive.pages import copy_sources
 
-    generated = {"_build", ".postarchive-generated.json", *generated_roots()}
-
-    def ignore(directory: str, names: list[str]) -> set[str]:
-        if Path(directory) != DOCS:
-            return set()
-        return {name for name in names if name in generated or (len(name) == 4 and name.isdigit())}
-
-    shutil.copytree(DOCS, destination, ignore=ignore)
-    return destination
+    return copy_sources(DOCS, destination)
 
 
 def md_text(text: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from postarchive.pages import generated_roots
+from postarchive.pages import copy_sources
 from sphinx.testing.util import SphinxTestApp
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,15 +56,7 @@ class Build:
 
 def copy_docs(destination: Path) -> Path:
     """A fresh copy of docs/ without build output or generated pages."""
-    generated = {"_build", ".postarchive-generated.json", *generated_roots()}
-
-    def ignore(directory: str, names: list[str]) -> set[str]:
-        if Path(directory) != DOCS:
-            return set()
-        return {name for name in names if name in generated or (len(name) == 4 and name.isdigit())}
-
-    shutil.copytree(DOCS, destination, ignore=ignore)
-    return destination
+    return copy_sources(DOCS, destination)
 
 
 def copy_posts(destination: Path, sources: Iterable[Path]) -> Path:

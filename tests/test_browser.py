@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
-from conftest import require
+from conftest import copy_docs, require
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "docs" / "_build" / "screenshots"
@@ -53,20 +52,6 @@ class SiteHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def copy_sources(target: Path) -> None:
-    """docs/ without build output and generated pages (the build regenerates them)."""
-    from postarchive.pages import MANIFEST, generated_roots
-
-    skip = {"_build", MANIFEST, *generated_roots()}
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        if Path(folder) != ROOT / "docs":
-            return set()
-        return {name for name in names if name in skip or (len(name) == 4 and name.isdigit())}
-
-    shutil.copytree(ROOT / "docs", target, ignore=ignore)
-
-
 @dataclass
 class Site:
     url: str
@@ -87,7 +72,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             require(False, f"Mermaid's JavaScript is not vendored and could not be fetched: {error}")
     work = tmp_path_factory.mktemp("site")
     src, out = work / "docs", work / "html"
-    copy_sources(src)
+    copy_docs(src)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]

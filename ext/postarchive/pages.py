@@ -312,3 +312,21 @@ def write_pages(srcdir: Path, pages: Mapping[str, str]) -> tuple[list[str], list
 def generated_roots() -> list[str]:
     """Folders (relative to docs/) that hold only generated pages: for .gitignore and watchers."""
     return ["archive", "_archive", *ENTRY_DIRS.values()]
+
+
+def copy_sources(docs: Path, destination: Path) -> Path:
+    """A copy of a docs/ folder without build output or the pages the extension generates into it.
+
+    For tests and benchmarks that build the archive elsewhere from a clean source tree.
+    """
+    import shutil
+
+    generated = {"_build", MANIFEST, *generated_roots()}
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        if Path(directory) != docs:
+            return set()
+        return {name for name in names if name in generated or (len(name) == 4 and name.isdigit())}
+
+    shutil.copytree(docs, destination, ignore=ignore)
+    return destination
