@@ -10,13 +10,16 @@ scattered over the page (precision). Every term of a query must match.
 
 Output (``_static/search/``, served by the site itself):
 
-- ``meta.json``: sizes, facet names (tags, companies, categories), and the archive's entries (companies
-  with their registry aliases, tags, categories, authors) as exact extra terms: a query for an alias
-  (エヌビディア) also finds the posts that name the company (NVIDIA);
-- ``p/<shard>.json``: the postings, sharded by a hash of the bigram (FNV-1a, same in the JS), so one query
-  fetches one small file per distinct bigram, whatever the archive's size;
-- ``d/<chunk>.json``: per-post title, date (JST), URL, year and facet ids, in chunks of posts;
-- ``t/<doc>-<chunk>.txt``: the normalised text in overlapping chunks, for excerpts around a match.
+- ``meta.json``: the tiers (below) with their sizes, shard counts and facet names, the base ids that a
+  newer version hides, and the archive's entries (companies with their registry aliases, tags,
+  categories, authors) as exact extra terms: a query for an alias (エヌビディア) also finds the posts
+  that name the company (NVIDIA);
+- one folder per tier, ``b-<hash>/`` the base and ``d-<hash>/`` a delta of posts new or changed since
+  the base was built (see :func:`plan_tiers`), each holding
+  ``p/<shard>.json``: the postings, sharded by a hash of the bigram (FNV-1a, same in the JS), so one query
+  fetches one small file per distinct bigram and tier, whatever the archive's size;
+  ``d/<chunk>.json``: per-post URL, title, date (JST), year, facet ids and time, in chunks of posts;
+  ``t/<doc>-<chunk>.txt``: the normalised text in overlapping chunks, for excerpts around a match.
 
 Only post content (title and body, captured at ``doctree-read`` before the header and related posts are
 added) is indexed; the archive's entry pages are found through their names. Data flows through the
@@ -475,17 +478,17 @@ def plan_tiers(docs: list[SearchDoc], previous_base: list[str] | None) -> TierPl
     return TierPlan(fingerprints, docs, [], [], list(range(len(docs))))
 
 
-def read_previous_base(index_dir: Path) -> tuple[str, list[str]] | None:
-    """The base tier of the index an earlier build wrote: its folder and its fingerprints."""
+def read_previous_base(index_dir: Path) -> tuple[dict[str, Any], list[str]] | None:
+    """The base tier of the index an earlier build wrote: its description in ``meta.json`` and its fingerprints."""
     try:
         meta = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))
         if meta.get("version") != INDEX_VERSION:
             return None
-        folder = str(meta["tiers"][0]["path"])
-        fingerprints = json.loads((index_dir / folder / TIER_DOCS).read_text(encoding="utf-8"))
+        described = dict(meta["tiers"][0])
+        fingerprints = json.loads((index_dir / str(described["path"]) / TIER_DOCS).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None
-    return folder, [str(value) for value in fingerprints]
+    return described, [str(value) for value in fingerprints]
 
 
 def write_tier(index_dir: Path, folder: str, docs: list[SearchDoc], fingerprints: list[str]) -> dict[str, Any]:
@@ -521,8 +524,7 @@ def write_index(index_dir: Path, docs: list[SearchDoc], entities: list[Entity]) 
     plan = plan_tiers(docs, previous[1] if previous else None)
     tiers: list[dict[str, Any]] = []
     if plan.base_docs is None and previous is not None:
-        old_meta = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))
-        tiers.append(old_meta["tiers"][0])  # the base folder previous[0], kept as it is
+        tiers.append(previous[0])  # the base folder, kept as it is
     else:
         tiers.append(write_tier(index_dir, tier_name("b-", plan.base), plan.base_docs or [], plan.base))
     if plan.delta:
