@@ -60,7 +60,9 @@ DOC_CHUNK = 64  # posts per d/<chunk>.json
 TEXT_CHUNK = 4096  # characters per t/<doc>-<chunk>.txt (each file overlaps the next by TEXT_OVERLAP)
 TEXT_OVERLAP = 256
 SHARD_BYTES = 48_000  # aimed size of one postings shard
-ENV_ATTR = "postarchive_search_texts"
+# Each post's reader text, one file per post under the doctree cache (not in the environment: Sphinx's parallel
+# read sends the whole environment back from every worker chunk, so text kept there is pickled over and over).
+TEXT_DIR = "postarchive-text"
 WHITESPACE_RE = re.compile(r"\s+")
 
 
@@ -594,8 +596,13 @@ def reader_text(node: nodes.Node) -> str:
     return node.child_text_separator.join(text for text in map(reader_text, node.children) if text)
 
 
+def text_file(env: BuildEnvironment, docname: str) -> Path:
+    return Path(env.doctreedir) / TEXT_DIR / f"{docname}.json"
+
+
 def capture_text(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read`` (before the header and related posts are added): a post's title and body text."""
+    """``doctree-read`` (before the header and related posts are added): a post's title and body text, to a file
+    of its own (each worker writes only the posts it reads, so parallel reads never share a file)."""
     meta = app.env.get_domain("archive").post_meta(app.env.docname)  # type: ignore[attr-defined]
     if meta is None:
         return
@@ -605,22 +612,21 @@ def capture_text(app: Sphinx, doctree: nodes.document) -> None:
     top = sections[0]
     title = next((reader_text(child) for child in top.children if isinstance(child, nodes.title)), "")
     body = "\n".join(reader_text(child) for child in top.children if not isinstance(child, nodes.title))
-    texts: dict[str, tuple[str, str]] = getattr(app.env, ENV_ATTR, {})
-    texts[app.env.docname] = (title or str(meta.get("title", "")), body)
-    setattr(app.env, ENV_ATTR, texts)
+    path = text_file(app.env, app.env.docname)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([title or str(meta.get("title", "")), body], ensure_ascii=False), encoding="utf-8")
 
 
 def purge_text(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    getattr(env, ENV_ATTR, {}).pop(docname, None)
+    text_file(env, docname).unlink(missing_ok=True)
 
 
-def merge_texts(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: BuildEnvironment) -> None:
-    texts: dict[str, tuple[str, str]] = getattr(env, ENV_ATTR, {})
-    theirs: dict[str, tuple[str, str]] = getattr(other, ENV_ATTR, {})
-    for docname in docnames:
-        if docname in theirs:
-            texts[docname] = theirs[docname]
-    setattr(env, ENV_ATTR, texts)
+def read_text(env: BuildEnvironment, docname: str, default_title: str) -> tuple[str, str]:
+    try:
+        title, body = json.loads(text_file(env, docname).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return default_title, ""
+    return str(title), str(body)
 
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -639,7 +645,6 @@ def collect(app: Sphinx) -> tuple[list[SearchDoc], list[Entity]]:
     from .site import site_of
 
     domain = app.env.get_domain("archive")
-    texts: dict[str, tuple[str, str]] = getattr(app.env, ENV_ATTR, {})
     records = sorted(
         domain.posts.values(),  # type: ignore[attr-defined]
         key=lambda r: (instant(r.meta.get("date", "")), r.docname),
@@ -647,7 +652,7 @@ def collect(app: Sphinx) -> tuple[list[SearchDoc], list[Entity]]:
     )
     docs = []
     for record in records:
-        title, body = texts.get(record.docname, (record.title, ""))
+        title, body = read_text(app.env, record.docname, record.title)
         meta = record.meta
         docs.append(
             SearchDoc(
@@ -692,7 +697,6 @@ def setup_search(app: Sphinx) -> None:
     app.connect("builder-inited", turn_off_stock_search)
     app.connect("doctree-read", capture_text, priority=400)
     app.connect("env-purge-doc", purge_text)
-    app.connect("env-merge-info", merge_texts)
     app.connect("html-page-context", page_context)
     app.connect("html-collect-pages", search_page)
     app.connect("build-finished", write_search_index)
