@@ -20,6 +20,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .feeds import setup_feeds
     from .hosting import setup_hosting
     from .latex import setup_latex
+    from .memory import setup_memory
     from .mentions import setup_mentions
     from .nav import setup_nav
     from .parser import setup_parser
@@ -42,6 +43,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_check(app)
     setup_search(app)
     setup_nav(app)
+    setup_memory(app)
     return {
         "version": __version__,
         "env_version": 2,
