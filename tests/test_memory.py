@@ -50,3 +50,4 @@ def test_a_build_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
     assert not memory.PHASE.reading
+    assert not memory.PHASE.large

@@ -7,10 +7,12 @@ walk every tracked object, the long-lived ones included, so their cost grows wit
 number grows with the work: measured on 1,000 posts, 27 full collections took 14.5 s of a 68 s build, and the
 share grew with the archive.
 
-``gc.freeze()`` moves what exists into a generation the collector never walks. The archive freezes after it
-has built its model (``builder-inited``) and again after the environment is complete (``env-updated``), each
-time after one full collection so no garbage is frozen, and unfreezes at the end of the build so a process
-that runs several builds (tests, ``sphinx-autobuild``) can free them. Freezing before Sphinx forks its
+``gc.freeze()`` moves what exists into a generation the collector never walks. When a build reads many pages
+(``LARGE_READ``: a cold build, not an editor's rebuild, where a full collection would cost more than it saves),
+the archive freezes before reading (its model is built by then), after each chunk a worker read has been merged,
+and after the environment is complete (``env-updated``), each time after one full collection so no garbage is
+frozen, and unfreezes at the end of the build so a process that runs several builds (tests,
+``sphinx-autobuild``) can free them. Freezing before Sphinx forks its
 workers is also what the ``gc`` documentation recommends for memory: a worker's collections then never
 write to the parent's objects, so their pages stay shared instead of being copied.
 
@@ -42,6 +44,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.parallel import ParallelTasks
 
+# Pages read from which a build counts as large (a cold build of the seeds reads about 120).
+LARGE_READ = 100
 # Chunks resolved and waiting for a free worker: one is enough to keep every worker busy.
 QUEUED_CHUNKS = 1
 # Pages per write chunk (Sphinx makes them about sqrt(10 * pages / workers) long: 130 pages at 3,000 posts).
@@ -56,13 +60,17 @@ def freeze_long_lived(*_: Any) -> None:
     gc.freeze()
 
 
-def start_reading(*_: Any) -> None:
+def start_reading(app: Sphinx, env: Any, docnames: list[str]) -> None:
     PHASE.reading = True
+    PHASE.large = len(docnames) >= LARGE_READ
+    if PHASE.large:
+        freeze_long_lived()
 
 
 def stop_reading(*_: Any) -> None:
     PHASE.reading = False
-    freeze_long_lived()
+    if PHASE.large:
+        freeze_long_lived()
 
 
 def render_partial_keeping_parent(render: Callable[[Any], dict[str, str]]) -> Callable[[Any], dict[str, str]]:
@@ -89,6 +97,7 @@ def release_rendered_titles(app: Sphinx) -> None:
 @dataclass
 class BuildPhase:
     reading: bool = False
+    large: bool = False  # this build reads at least LARGE_READ pages
 
 
 PHASE = BuildPhase()
@@ -101,9 +110,10 @@ def collect_after(result_func: Callable[[Any, Any], Any] | None) -> Callable[[An
     def finished(arg: Any, result: Any) -> None:
         if result_func is not None:
             result_func(arg, result)
-        gc.collect()
-        if PHASE.reading:
-            gc.freeze()
+        if PHASE.large:
+            gc.collect()
+            if PHASE.reading:
+                gc.freeze()
 
     return finished
 
@@ -146,14 +156,13 @@ def bound_parallel_work() -> None:
 
 
 def unfreeze(app: Sphinx, exception: BaseException | None) -> None:
-    PHASE.reading = False
+    PHASE.reading = PHASE.large = False
     gc.unfreeze()
 
 
 def setup_memory(app: Sphinx) -> None:
     bound_parallel_work()
     app.connect("builder-inited", release_rendered_titles)
-    app.connect("builder-inited", freeze_long_lived, priority=LAST)
     app.connect("env-before-read-docs", start_reading, priority=LAST)
     app.connect("env-updated", stop_reading, priority=LAST)
     app.connect("build-finished", unfreeze, priority=LAST)
