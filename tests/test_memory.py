@@ -42,8 +42,9 @@ def test_write_chunks_are_capped_and_read_chunks_are_sphinx_own(monkeypatch: pyt
 
 
 @pytest.mark.sphinx
-def test_a_build_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
+def test_a_build_leaves_the_collector_as_it_found_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Frozen objects are unfrozen at the end: a process running several builds (tests, autobuild) frees them."""
+    monkeypatch.setattr(memory, "LARGE_READ", 10)  # the seeds' ~60 pages count as a large build: freezing runs
     srcdir = copy_docs(tmp_path / "docs")
     posts = copy_posts(tmp_path / "posts", sorted(SEEDS.glob("*.md")))
     run_build(srcdir, posts, parallel=2)
@@ -51,3 +52,36 @@ def test_a_build_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
     assert gc.isenabled()
     assert not memory.PHASE.reading
     assert not memory.PHASE.large
+
+
+@pytest.mark.sphinx
+def test_an_editors_rebuild_reads_serially_and_renders_no_unchanged_feed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sphinx.builders
+    from postarchive import feeds
+
+    srcdir = copy_docs(tmp_path / "docs")
+    posts = copy_posts(tmp_path / "posts", sorted(SEEDS.glob("*.md")))
+    parallel_reads: list[int] = []
+    read_parallel = sphinx.builders.Builder._read_parallel
+
+    def recording(self: sphinx.builders.Builder, docnames: list[str], nproc: int) -> None:
+        parallel_reads.append(len(docnames))
+        read_parallel(self, docnames, nproc)
+
+    monkeypatch.setattr(sphinx.builders.Builder, "_read_parallel", recording)
+    run_build(srcdir, posts, parallel=2)
+    assert len(parallel_reads) == 1 and parallel_reads[0] >= memory.PARALLEL_READ
+
+    edited = posts / "2025-10-09-2-gmoai.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n追記：直列で読み直す一文。\n", encoding="utf-8")
+
+    def no_render(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("a feed whose posts did not change was rendered again")
+
+    monkeypatch.setattr(feeds, "render_atom", no_render)
+    build = run_build(srcdir, posts, parallel=2)
+    assert len(parallel_reads) == 1  # the rebuild read its one post in the main process
+    assert build.app.parallel == 2  # and gave -j 2 back to the write phase
+    assert "追記：直列で読み直す一文。" in build.post_html("2025/10/09/2-gmoai")

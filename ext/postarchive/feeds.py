@@ -14,6 +14,8 @@ the clock, so an unchanged archive produces byte-identical feeds.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import posixpath
 import re
 from collections import defaultdict
@@ -42,6 +44,10 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 def xml_text(text: str) -> str:
     """Drop the characters XML 1.0 cannot carry (a stray control character must not break a feed)."""
     return XML_INVALID_RE.sub("", text)
+
+
+# In the doctree cache: feed path → digest of what it was rendered from.
+FEED_DIGESTS = "postarchive-feeds.json"
 
 
 @dataclass(frozen=True)
@@ -218,14 +224,29 @@ def write_feeds(app: Sphinx, exception: BaseException | None) -> None:
         return
     outdir = Path(app.outdir)
     specs = site_feeds(app)
+    author, language = app.config.author or "", app.config.language or "ja"
+    # What each feed was rendered from last time (rendering all of them took a second of every rebuild).
+    digests_file = Path(app.doctreedir) / FEED_DIGESTS
+    try:
+        previous: dict[str, str] = json.loads(digests_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    digests: dict[str, str] = {}
     written = 0
     for spec in specs:
-        content = render_atom(spec, author=app.config.author or "", language=app.config.language or "ja")
+        digest = hashlib.sha1(f"{author}\x00{language}\x00{spec!r}".encode(), usedforsecurity=False).hexdigest()
+        digests[spec.path] = digest
         path = outdir / spec.path
+        if previous.get(spec.path) == digest and path.is_file():
+            continue
+        content = render_atom(spec, author=author, language=language)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.is_file() or path.read_bytes() != content:
             path.write_bytes(content)
             written += 1
+    if digests != previous:
+        digests_file.parent.mkdir(parents=True, exist_ok=True)
+        digests_file.write_text(json.dumps(digests, ensure_ascii=False), encoding="utf-8")
     logger.info("postarchive: %d Atom feeds (%d written)", len(specs), written)
 
 

@@ -1,4 +1,4 @@
-"""Python's garbage collector during a build: long-lived objects frozen, so collections stay cheap.
+"""Memory and processes during a build: long-lived objects frozen, parallel work bounded, small reads serial.
 
 A build's main process holds the environment and the archive's model of every post for its whole life, and
 creates and drops a great many cyclic objects on top of them: each doctree it loads in the write phase (nodes
@@ -31,6 +31,11 @@ doctrees of the whole archive pile up in the main process, and its chunks are ab
 a worker, and write chunks are cut to ``WRITE_CHUNK`` pages, so what is in flight no longer grows with the
 archive. Measured at 3,000 posts with ``-j 2``: the main process's peak RSS 1.83 GB → 1.33 GB.
 
+Finally, Sphinx forks for every parallel read, however few pages, and each worker sends the whole environment
+back: an editor's rebuild that reads one post paid a fork, a pickling and an unpickling of the environment (a
+second at 1,000 posts, three at 3,000). Fewer than ``PARALLEL_READ`` pages are read in the main process (``-j``
+is set aside for the read and given back for the write).
+
 These wrappers lean on Sphinx internals (``ParallelTasks._precvs_waiting`` and ``_join_one``,
 ``sphinx.builders.make_chunks``), read as of Sphinx 9.0; ``tests/test_memory.py`` and the ``-j 2``-equals-serial
 test in ``tests/test_incremental.py`` (with 4-page chunks) fail if they stop fitting.
@@ -49,8 +54,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.parallel import ParallelTasks
 
-# Pages read from which a build counts as large (a cold build of the seeds reads about 120).
+# Pages read from which a build counts as large (a cold build of the five seed posts reads about 60 pages).
 LARGE_READ = 100
+# Fewer pages than this are read serially even with -j (an editor's rebuild).
+PARALLEL_READ = 10
 # Chunks resolved and waiting for a free worker: one is enough to keep every worker busy.
 QUEUED_CHUNKS = 1
 # Pages per write chunk (Sphinx makes them about sqrt(10 * pages / workers) long: 130 pages at 3,000 posts).
@@ -70,10 +77,17 @@ def start_reading(app: Sphinx, env: Any, docnames: list[str]) -> None:
     PHASE.large = len(docnames) >= LARGE_READ
     if PHASE.large:
         freeze_long_lived()
+    elif app.parallel > 1 and len(docnames) < PARALLEL_READ:
+        # Sphinx forks for any read, and each worker sends the whole environment back: reading an edited post
+        # that way cost a second at 1,000 posts (three at 3,000) instead of the post's parse time.
+        PHASE.parallel = app.parallel
+        app.parallel = 1
 
 
-def stop_reading(*_: Any) -> None:
+def stop_reading(app: Sphinx, *_: Any) -> None:
     PHASE.reading = False
+    if PHASE.parallel:
+        app.parallel, PHASE.parallel = PHASE.parallel, 0
     if PHASE.large:
         freeze_long_lived()
 
@@ -103,6 +117,7 @@ def release_rendered_titles(app: Sphinx) -> None:
 class BuildPhase:
     reading: bool = False
     large: bool = False  # this build reads at least LARGE_READ pages
+    parallel: int = 0  # the -j that a small read set aside (read serially), given back for the write
 
 
 PHASE = BuildPhase()
@@ -164,6 +179,8 @@ def bound_parallel_work() -> None:
 
 
 def unfreeze(app: Sphinx, exception: BaseException | None) -> None:
+    if PHASE.parallel:
+        app.parallel, PHASE.parallel = PHASE.parallel, 0
     PHASE.reading = PHASE.large = False
     gc.unfreeze()
 
