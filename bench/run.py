@@ -210,7 +210,7 @@ class Site:
 
 def copy_docs(destination: Path) -> Path:
     """A copy of docs/ without build output or generated pages."""
-    from postarchive.pages import copy_sources
+    from postarchive.pages.render import copy_sources
 
     return copy_sources(DOCS, destination)
 

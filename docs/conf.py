@@ -55,7 +55,7 @@ html_theme_options = {
 html_sidebars = {"**": ["postarchive-nav.html"]}
 
 # --- PDF (make latexpdf): upLaTeX + ujbook + mendex; see postarchive/latex.py --------------------
-from postarchive.latex import LATEX_ELEMENTS, book_documents  # noqa: E402
+from postarchive.builders.latex.book import LATEX_ELEMENTS, book_documents
 
 latex_engine = "uplatex"
 latex_documents = book_documents(project, author)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from postarchive.pages import copy_sources
+from postarchive.pages.render import copy_sources
 from sphinx.testing.util import SphinxTestApp
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, SEEDS, Build
-from postarchive.reading import read_post
+from postarchive.config import ArchiveConfig
+from postarchive.posts.reading import read_post
+
+JST = ArchiveConfig().tz  # the display timezone the archive is configured with
 
 REPAIRED_TITLES = {
     "/2025/11/10/3-gmogpu/": "GMOのGPUクラウド、NVIDIA B300対応の真意とは？AIインフラ競争の行方を読み解く",
@@ -29,7 +32,7 @@ def visible_text(html: str) -> str:
 
 def test_every_seed_is_served_at_its_permalink(seeds_build: Build) -> None:
     for path in sorted(SEEDS.glob("*.md")):
-        post = read_post(path).post
+        post = read_post(path, tz=JST).post
         assert post is not None
         page = seeds_build.outdir / post.permalink.strip("/") / "index.html"
         assert page.is_file(), post.permalink
@@ -129,7 +132,7 @@ def test_corpus_builds_with_every_post_at_its_permalink(corpus_build: Build) -> 
     posts = sorted(CORPUS.glob("*.md"))
     assert len(posts) == 300
     for path in posts:
-        post = read_post(path).post
+        post = read_post(path, tz=JST).post
         assert post is not None, path
         assert (corpus_build.outdir / post.permalink.strip("/") / "index.html").is_file(), post.permalink
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from postarchive.cli import main, suggest
-from postarchive.registry import Company, Registry
+from postarchive.model.registry import Company, Registry
 
 REGISTRY = Path(__file__).parent / "roots" / "test-xref-seeds" / "companies.yml"
 

@@ -6,7 +6,8 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-from postarchive.companypages import (
+from postarchive.model.registry import Company, Registry
+from postarchive.pages.companies import (
     comentions,
     company_page,
     company_pages,
@@ -15,8 +16,9 @@ from postarchive.companypages import (
     slug_collisions,
     tag_readings,
 )
-from postarchive.model import JST, Post
-from postarchive.registry import Company, Registry
+from postarchive.posts.post import Post
+
+JST = dt.timezone(dt.timedelta(hours=9))  # the blog's display timezone
 
 
 def post(slug: str, month: int, day: int = 1) -> Post:
@@ -100,7 +102,7 @@ def test_slug_collisions_are_found_not_merged() -> None:
 
 
 def test_long_vowel_marks_sort_as_their_vowel() -> None:
-    from postarchive.yomi import sort_key
+    from postarchive.model.yomi import sort_key
 
     readings = [
         "えぬびでぃあ",

@@ -14,11 +14,11 @@ from urllib.parse import quote
 
 import pytest
 from defusedxml import ElementTree
-from postarchive.feeds import FeedItem, feed_items, plan_feeds, render_atom, xml_text
-from postarchive.hosting import first_paragraph, permalink_sitemap, robots_txt
-from postarchive.model import Post
-from postarchive.timeline import mermaid_text, posts_per_month, posts_per_month_chart
-from postarchive.urls import absolute_url, base_path, normalize_baseurl, permalink_path, resolve_against
+from postarchive.builders.html.feeds import FeedItem, feed_items, plan_feeds, render_atom, xml_text
+from postarchive.builders.html.hosting import first_paragraph, permalink_sitemap, robots_txt
+from postarchive.model.urls import absolute_url, base_path, normalize_baseurl, permalink_path, resolve_against
+from postarchive.pages.chart import mermaid_text, posts_per_month, posts_per_month_chart
+from postarchive.posts.post import Post
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

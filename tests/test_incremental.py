@@ -138,7 +138,7 @@ def test_adding_and_deleting_a_post_updates_every_index(tmp_path: Path) -> None:
 
 def test_parallel_output_is_identical_to_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Write chunks of 4 pages (the archive caps them at 32; the seeds' ~120 pages would make one chunk per worker).
-    monkeypatch.setattr("postarchive.memory.WRITE_CHUNK", 4)
+    monkeypatch.setattr("postarchive.sphinxpatches.WRITE_CHUNK", 4)
     serial, _ = Tree(tmp_path / "serial", parallel=0).build()
     parallel, _ = Tree(tmp_path / "parallel", parallel=2).build()
 

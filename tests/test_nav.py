@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from conftest import Build
-from postarchive.model import Post
-from postarchive.nav import nav_items, nav_tree
+from postarchive.model.nav import nav_items, nav_tree
+from postarchive.posts.post import Post
 
 JST = dt.timezone(dt.timedelta(hours=9))
 

@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, Build
 from markdown_it import MarkdownIt
-from postarchive.markdown import remove_liquid
-from postarchive.reading import END_MARKER_RE, decode_post_bytes, split_front_matter
+from postarchive.config import ArchiveConfig
+from postarchive.posts.liquid import remove_liquid
+from postarchive.posts.reading import END_MARKER_RE, decode_post_bytes, split_front_matter
+
+JST = ArchiveConfig().tz  # the display timezone the archive is configured with
 
 pytestmark = pytest.mark.slow
 SPACE_RE = re.compile(r"\s+")
@@ -60,14 +63,14 @@ def corpus_posts() -> list[Path]:
 
 
 def test_every_paragraph_of_every_corpus_post_is_on_its_page(corpus_build: Build) -> None:
-    from postarchive.reading import read_post
+    from postarchive.posts.reading import read_post
 
     posts = corpus_posts()
     assert len(posts) == 300
     missing: dict[str, list[str]] = {}
     checked = 0
     for path in posts:
-        post = read_post(path).post
+        post = read_post(path, tz=JST).post
         assert post is not None, path
         text = page_text(corpus_build, post.permalink)
         lost = [paragraph for paragraph in paragraphs(path) if paragraph not in text]

@@ -7,20 +7,17 @@ where they fail.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
 import subprocess
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib.util import find_spec
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from postarchive.latex import (
+from postarchive.builders.latex.book import (
     DiagramTable,
     break_points,
     clean_text,
@@ -50,18 +47,6 @@ TITLES = [
     "GMOのGPUクラウド、NVIDIA B300対応の真意とは？AIインフラ競争の行方を読み解く",
 ]
 COMPANIES = ["KDDI", "さくらインターネット", "ソフトバンク", "NVIDIA", "経済産業省"]
-
-#: Stand-in for the company registry (issue 3, branch `xref`) while it is not merged: companies
-#: named in a post's text, with their readings, fed through the same generated-page mechanism
-#: (PostPageData.companies + entry pages). Once ``postarchive.registry`` exists, the real registry
-#: (docs/companies.yml) is used and this is not.
-STAND_IN_READINGS = {
-    "KDDI": "けーでぃーでぃーあい",
-    "さくらインターネット": "さくらいんたーねっと",
-    "ソフトバンク": "そふとばんく",
-    "NVIDIA": "えぬびでぃあ",
-    "経済産業省": "けいざいさんぎょうしょう",
-}
 
 
 def require_tools() -> None:
@@ -112,25 +97,6 @@ class Book:
         return groups
 
 
-def stand_in_generate(original):  # type: ignore[no-untyped-def]
-    from postarchive.pages import PostPageData, entry_pages
-
-    def generate(site, config):  # type: ignore[no-untyped-def]
-        members: dict[str, list] = defaultdict(list)
-        for post in site.posts:
-            text = post.title + site.bodies[post.docname]
-            found = tuple(name for name in STAND_IN_READINGS if name in text)
-            site.page_data[post.docname] = PostPageData(companies=found)
-            for name in found:
-                members[name].append(post)
-        pages = original(site, config)
-        tz = dt.timezone(dt.timedelta(hours=config.timezone_hours))
-        pages.update(entry_pages("company", members, STAND_IN_READINGS, tz))
-        return pages
-
-    return generate
-
-
 def build_pdf(tmp: Path, root: str, name: str, **overrides: object) -> Book:
     require_tools()
     srcdir = tmp / "src"
@@ -174,15 +140,7 @@ def build_pdf(tmp: Path, root: str, name: str, **overrides: object) -> Book:
 @pytest.fixture(scope="module")
 def seeds_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Book]:
     tmp = tmp_path_factory.mktemp("pdf-seeds")
-    if find_spec("postarchive.registry") is not None:
-        yield build_pdf(tmp, "test-pdf-seeds", "seeds", postarchive_registry=str(REGISTRY))
-        return
-    import postarchive.site as site_module
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(site_module, "generate_pages", stand_in_generate(site_module.generate_pages))
-        book = build_pdf(tmp, "test-pdf-seeds", "seeds")
-    yield book
+    yield build_pdf(tmp, "test-pdf-seeds", "seeds", postarchive_registry=str(REGISTRY))
 
 
 @pytest.fixture(scope="module")

@@ -20,10 +20,13 @@ from markdown_it.tree import SyntaxTreeNode
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 from myst_parser.parsers.mdit import create_md_parser
-from postarchive.model import JST, Post
-from postarchive.pages import PostPageData, entry_page, post_card, post_line, post_page
-from postarchive.parser import SAFE_SCHEMES, create_post_parser
-from postarchive.reading import CONTROL_RE, clean_line, read_post
+from postarchive.domain.parser import SAFE_SCHEMES, create_post_parser
+from postarchive.model.schema import PostPageData
+from postarchive.pages.render import entry_page, post_card, post_line, post_page
+from postarchive.posts.post import Post
+from postarchive.posts.reading import CONTROL_RE, clean_line, read_post
+
+JST = dt.timezone(dt.timedelta(hours=9))  # the blog's display timezone
 
 BOUNDED = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -94,7 +97,7 @@ def a_post(title: str, tags: list[str], author: str, summary: str) -> Post:
 def test_any_front_matter_is_read_without_crashing(tmp_path_factory, front: dict, body: str) -> None:  # type: ignore[no-untyped-def,type-arg]
     path = tmp_path_factory.mktemp("p") / "2025-01-01-x.md"
     path.write_text("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n\n" + body, encoding="utf-8")
-    result = read_post(path)
+    result = read_post(path, tz=JST)
     for problem in result.problems:
         assert problem.path == path and problem.message
     if result.post is not None:
@@ -110,7 +113,7 @@ def test_any_front_matter_is_read_without_crashing(tmp_path_factory, front: dict
 def test_any_bytes_are_read_without_crashing(tmp_path_factory, data: bytes) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path_factory.mktemp("b") / "2025-01-01-x.md"
     path.write_bytes(b"---\ntitle: t\n---\n" + data)
-    result = read_post(path)
+    result = read_post(path, tz=JST)
     assert result.post is not None or any(problem.fatal for problem in result.problems)
 
 

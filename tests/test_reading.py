@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS
-from postarchive.markdown import escape_inline, permalink_target, remove_liquid
-from postarchive.model import JST
-from postarchive.reading import parse_date, read_post, repair_title
+from postarchive.model.urls import permalink_target
+from postarchive.pages.myst import escape_inline
+from postarchive.posts.liquid import remove_liquid
+from postarchive.posts.reading import parse_date, read_post, repair_title
+
+JST = dt.timezone(dt.timedelta(hours=9))  # the blog's display timezone
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -29,7 +32,7 @@ REPAIRED = {
 
 @pytest.mark.parametrize("name", sorted(REPAIRED))
 def test_seed_titles_are_repaired_from_the_first_line(name: str) -> None:
-    result = read_post(SEEDS / name)
+    result = read_post(SEEDS / name, tz=JST)
     assert result.post is not None
     assert result.post.title == REPAIRED[name]
     # the first line is the title now, not a paragraph of the body
@@ -39,7 +42,7 @@ def test_seed_titles_are_repaired_from_the_first_line(name: str) -> None:
 
 
 def test_repair_is_reported_with_the_title_line() -> None:
-    result = read_post(SEEDS / "2025-10-21-2-ai-article-update.md")
+    result = read_post(SEEDS / "2025-10-21-2-ai-article-update.md", tz=JST)
     titles = [p for p in result.problems if p.subtype == "title"]
     assert len(titles) == 1 and titles[0].line == 3
     assert "タイトル" in titles[0].message
@@ -56,7 +59,7 @@ def test_body_line_points_at_the_first_body_line(tmp_path: Path) -> None:
         "2025-01-02-x.md",
         '---\ntitle: "短いタイトルの"\ndate: 2025-01-02\n---\n\n短いタイトルの完全版\n\n本文\n',
     )
-    post = read_post(path).post
+    post = read_post(path, tz=JST).post
     assert post is not None and post.title == "短いタイトルの完全版"
     assert (
         path.read_text().split("\n")[post.body_line - 1 + post.body.count("\n", 0, post.body.index("本文"))] == "本文"
@@ -80,8 +83,12 @@ def test_dates_with_any_offset_compare_correctly(text: str, expected: dt.datetim
 
 
 def test_offsets_order_posts_by_instant_and_permalink_keeps_the_written_date(tmp_path: Path) -> None:
-    utc = read_post(write(tmp_path, "2025-10-21-a.md", "---\ntitle: A\ndate: 2025-10-21 20:37:10 +0000\n---\nx\n")).post
-    jst = read_post(write(tmp_path, "2025-10-22-b.md", "---\ntitle: B\ndate: 2025-10-22 05:00:00 +0900\n---\nx\n")).post
+    utc = read_post(
+        write(tmp_path, "2025-10-21-a.md", "---\ntitle: A\ndate: 2025-10-21 20:37:10 +0000\n---\nx\n"), tz=JST
+    ).post
+    jst = read_post(
+        write(tmp_path, "2025-10-22-b.md", "---\ntitle: B\ndate: 2025-10-22 05:00:00 +0900\n---\nx\n"), tz=JST
+    ).post
     assert utc is not None and jst is not None
     assert jst.date < utc.date  # 05:00 JST is before 05:37 JST
     assert utc.permalink == "/2025/10/21/a/"  # Jekyll uses the date as written
@@ -131,7 +138,7 @@ def test_tags_as_a_string_and_numbers(tmp_path: Path) -> None:
         "2025-01-01-t.md",
         "---\ntitle: T\ndate: 2025-01-01\ntags: AI 半導体\ncategories: [2025, null]\n---\n本文\n",
     )
-    result = read_post(path)
+    result = read_post(path, tz=JST)
     assert result.post is not None
     assert result.post.tags == ("AI", "半導体")
     assert result.post.categories == ("2025",)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from postarchive.registry import Company, Registry, load_registry, match_key, parse_registry
+from postarchive.model.registry import Company, Registry, load_registry, match_key, parse_registry
 
 FIXTURE = Path(__file__).parent / "roots" / "test-xref-seeds" / "companies.yml"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from postarchive.related import Item, features_of, related_posts
+from postarchive.model.related import Item, features_of, related_posts
 
 
 def item(name: str, day: int, *features: str) -> Item:

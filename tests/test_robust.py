@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 from conftest import SEEDS, copy_docs, copy_posts
+from postarchive.config import ArchiveConfig
 from sphinx.testing.util import SphinxTestApp
+
+JST = ArchiveConfig().tz  # the display timezone the archive is configured with
 
 HOSTILE = Path(__file__).parent / "hostile_posts"
 OVERSIZED = "2025-01-15-oversized.md"
@@ -260,7 +263,7 @@ def test_strict_build_of_the_seeds_passes(tmp_path: Path) -> None:
 
 
 def test_strict_link_check_finds_a_broken_relative_link(tmp_path: Path) -> None:
-    from postarchive.check import broken_links
+    from postarchive.builders.check import broken_links
 
     page = tmp_path / "a" / "index.html"
     page.parent.mkdir()
@@ -289,23 +292,23 @@ def test_latex_builder_survives_hostile_posts(tmp_path: Path) -> None:
      ("gpt-4.5", "gpt-4.5"), ("<img src=x>", "img-src-x"), ("a\nb", "a-b")],
 )  # fmt: skip
 def test_safe_slug(value: str, slug: str) -> None:
-    from postarchive.reading import safe_slug
+    from postarchive.posts.reading import safe_slug
 
     assert safe_slug(value) == slug
 
 
 def test_an_unquoted_impossible_date_falls_back_to_the_file_name(tmp_path: Path) -> None:
-    from postarchive.reading import read_post
+    from postarchive.posts.reading import read_post
 
     path = tmp_path / "2025-03-01-x.md"
     path.write_text("---\ntitle: x\ndate: 2025-02-30\n---\n\n本文\n", encoding="utf-8")
-    result = read_post(path)
+    result = read_post(path, tz=JST)
     assert result.post is not None and f"{result.post.date:%Y-%m-%d}" == "2025-03-01"
     assert [(p.subtype, p.line) for p in result.problems] == [("date", 3)]
 
 
 def test_reserved_permalinks() -> None:
-    from postarchive.site import reserved_docname
+    from postarchive.model.kinds import reserved_docname
 
     assert reserved_docname("tags/AI/index") and reserved_docname("2025/index") and reserved_docname("2025/10/index")
     assert reserved_docname("_static/x/index") and reserved_docname("genindex/index")

@@ -9,7 +9,7 @@ import pytest
 from conftest import REPO, Build
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from postarchive.search import (
+from postarchive.builders.html.search import (
     build_postings,
     encode_postings,
     grams,

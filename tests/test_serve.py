@@ -60,7 +60,7 @@ def test_make_serve_rebuilds_once_per_post_change(tmp_path: Path) -> None:
         if os.environ.get("CI"):
             pytest.fail("sphinx-autobuild is not installed (pip install -e '.[serve]')")
         pytest.skip("sphinx-autobuild is not installed")
-    from postarchive.pages import MANIFEST, generated_roots
+    from postarchive.model.kinds import MANIFEST, generated_roots
 
     skip = {"_build", MANIFEST, *generated_roots()}
     shutil.copytree(

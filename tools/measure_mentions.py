@@ -18,10 +18,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from postarchive.markdown import remove_liquid
-from postarchive.reading import read_post
-from postarchive.registry import Registry, load_registry
-from postarchive.site import mention_text
+from postarchive.model.mentions import mention_text
+from postarchive.model.registry import Registry, load_registry
+from postarchive.posts.liquid import remove_liquid
+from postarchive.posts.reading import read_post
 
 REPO = Path(__file__).resolve().parents[1]
 B = r"(?<![A-Za-z0-9_])"  # ASCII word boundary before

@@ -13,20 +13,20 @@ __version__ = "0.1.0"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from .catalog import setup_catalog
-    from .check import setup_check
+    from .builders.check import setup_check
+    from .builders.html.catalog import setup_catalog
+    from .builders.html.feeds import setup_feeds
+    from .builders.html.hosting import setup_hosting
+    from .builders.html.nav import setup_nav
+    from .builders.html.search import setup_search
+    from .builders.latex.book import setup_latex
     from .config import setup_config
-    from .domain import setup_domain
-    from .feeds import setup_feeds
-    from .hosting import setup_hosting
-    from .latex import setup_latex
-    from .memory import setup_memory
-    from .mentions import setup_mentions
-    from .nav import setup_nav
-    from .parser import setup_parser
-    from .postpage import setup_postpage
-    from .search import setup_search
-    from .site import setup_site
+    from .domain.archive import setup_domain
+    from .domain.parser import setup_parser
+    from .pages.header import setup_postpage
+    from .pages.mentions import setup_mentions
+    from .pages.site import setup_site
+    from .sphinxpatches import setup_memory
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")

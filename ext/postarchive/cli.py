@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import normalize_name
-from .registry import Company, Registry, load_registry
+from .model.registry import Company, Registry, load_registry
+from .posts.post import normalize_name
 
 NAME = r"[\u30A0-\u30FF\u4E00-\u9FFF々A-Za-z0-9&.・ー\-]"
 KATA_LATIN = r"[\u30A0-\u30FFA-Za-z0-9&.・ー\-]"
@@ -96,12 +96,13 @@ def suggest(
 
 
 def read_texts(posts_dir: Path) -> Iterable[tuple[str, str]]:
-    from .reading import read_post
+    from .config import ArchiveConfig
+    from .posts.reading import read_post
 
     for path in sorted(posts_dir.iterdir()):
         if path.suffix.lower() not in (".md", ".markdown") or not path.is_file():
             continue
-        result = read_post(path)
+        result = read_post(path, tz=ArchiveConfig().tz)
         if result.post is not None:
             yield path.name, result.post.title + "\n" + result.post.body
 

@@ -7,12 +7,13 @@ configuration table in the README (``python -m postarchive.config`` prints it).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
-from sphinx.config import Config
-from sphinx.errors import ConfigError
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 PREFIX = "postarchive_"
 
@@ -75,12 +76,19 @@ class ArchiveConfig:
         },
     )
 
+    @property
+    def tz(self) -> dt.timezone:
+        """The timezone dates are shown in (the only place it is built)."""
+        return dt.timezone(dt.timedelta(hours=self.timezone_hours))
+
     @classmethod
     def from_sphinx(cls, config: Config) -> ArchiveConfig:
         return cls(**{f.name: getattr(config, PREFIX + f.name) for f in fields(cls)})
 
 
 def validate_config(app: Sphinx, config: Config) -> None:
+    from sphinx.errors import ConfigError
+
     defaults = ArchiveConfig()
     for f in fields(ArchiveConfig):
         value = getattr(config, PREFIX + f.name)

@@ -1,4 +1,4 @@
-from postarchive.latex import LATEX_ELEMENTS
+from postarchive.builders.latex.book import LATEX_ELEMENTS
 
 project = "diagrams"
 author = "test"

@@ -1,4 +1,4 @@
-from postarchive.latex import LATEX_ELEMENTS, book_documents
+from postarchive.builders.latex.book import LATEX_ELEMENTS, book_documents
 
 project = "ALLFORCES AI投資分析アーカイブ"
 author = "ALLFORCES編集部"

@@ -11,7 +11,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
-from .model import Post
+from ..model.dates import month_range
+from ..posts.post import Post
 
 FENCE = "````"
 HORIZONTAL_AFTER = 18  # months; more labels than this do not fit side by side
@@ -31,15 +32,6 @@ def mermaid_text(text: str) -> str:
     """Text safe inside a double-quoted Mermaid string: one line, no quote/HTML/backtick/entity breakouts."""
     one_line = " ".join(str(text).split())
     return "".join(MERMAID_ESCAPES.get(char, char) for char in one_line)
-
-
-def month_range(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
-    months = []
-    year, month = first
-    while (year, month) <= last:
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
 
 
 def posts_per_month(posts: Sequence[Post], tz: dt.tzinfo) -> list[tuple[tuple[int, int], int]]:

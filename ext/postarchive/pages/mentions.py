@@ -14,10 +14,10 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from .domain import ArchiveDomain
-from .postpage import xref
-from .registry import Registry
-from .site import site_of
+from ..domain.archive import ArchiveDomain
+from ..domain.state import archive_state
+from ..model.registry import Registry
+from ..pages.header import xref
 
 SKIP = (
     nodes.title,
@@ -86,7 +86,7 @@ def link_first_mentions(app: Sphinx, doctree: nodes.document) -> None:
     meta = domain.post_meta(app.env.docname)
     if not meta or not meta.get("companies"):
         return
-    registry = site_of(app).registry
+    registry = archive_state(app.env).registry
     wanted = set(meta["companies"]) & set(registry.by_name)
     if not wanted:
         return

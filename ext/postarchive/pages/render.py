@@ -11,57 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
 import yaml
 
-from .markdown import escape_inline
-from .model import Post
+from ..model.dates import format_date_jst, month_key, newest_first
+from ..model.kinds import ENTRY_DIRS, ENTRY_TITLES, MANIFEST, entry_docname, generated_roots
+from ..model.schema import PostPageData
+from ..pages.myst import escape_inline
+from ..posts.post import Post
 
-MANIFEST = ".postarchive-generated.json"
 POST_SUFFIX = ".post.md"  # a post's generated page: <docname>.post.md (read by the restricted post parser)
-WEEKDAYS = "月火水木金土日"
-# ' too: Sphinx writes the page name into a single-quoted JavaScript string (DOCUMENTATION_OPTIONS)
-UNSAFE_PATH_RE = re.compile(r"[\x00-\x20\x7f/\\?#%:*\"'<>|`\[\]{}]|^\.")
-ENTRY_DIRS = {"company": "companies", "tag": "tags", "category": "categories", "author": "authors"}
-ENTRY_TITLES = {"company": "企業・組織", "tag": "タグ", "category": "カテゴリ", "author": "著者"}
-
-
-def entry_slug(name: str) -> str:
-    """A URL path segment that keeps every character's meaning (C++ ≠ C, パ ≠ ハ).
-
-    NFKC-normalised; only characters that would break a path or URL are replaced by ``_XX``.
-    """
-    text = unicodedata.normalize("NFKC", name).strip()
-    return UNSAFE_PATH_RE.sub(lambda m: "".join(f"_{b:02X}" for b in m.group(0).encode("utf-8")), text) or "_"
-
-
-def entry_docname(objtype: str, name: str) -> str:
-    return f"{ENTRY_DIRS[objtype]}/{entry_slug(name)}/index"
-
-
-def format_date_jst(moment: dt.datetime, tz: dt.tzinfo) -> str:
-    local = moment.astimezone(tz)
-    return f"{local.year}年{local.month}月{local.day}日（{WEEKDAYS[local.weekday()]}）"
 
 
 def quoted(text: str) -> str:
     return quote(text, safe="")
-
-
-@dataclass(frozen=True)
-class PostPageData:
-    """What a post page carries besides its body: found companies and related posts."""
-
-    companies: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()  # docnames
-    mentions_key: str = ""  # changes when the spellings of the post's companies change (re-read → re-link)
 
 
 def post_front_matter(post: Post, data: PostPageData, tz: dt.tzinfo) -> dict[str, object]:
@@ -120,15 +87,6 @@ def post_page(post: Post, body: str, data: PostPageData, tz: dt.tzinfo) -> tuple
     first_body_line = head.count("\n") + 1  # page line where the stripped body starts
     source_line = post.body_line + (body.count("\n") - stripped.count("\n"))
     return f"{head}{stripped.rstrip()}\n", source_line - first_body_line
-
-
-def newest_first(posts: Iterable[Post]) -> list[Post]:
-    return sorted(posts, key=lambda p: (p.date.astimezone(dt.UTC), p.docname), reverse=True)
-
-
-def month_key(post: Post, tz: dt.tzinfo) -> tuple[int, int]:
-    local = post.date.astimezone(tz)
-    return local.year, local.month
 
 
 def doc_link(text: str, docname: str, suffix: str = ".md") -> str:
@@ -255,7 +213,7 @@ def entry_pages(
     tz: dt.tzinfo,
 ) -> dict[str, str]:
     """One page per entry plus the index page listing them all (grouped by reading)."""
-    from .yomi import group_order, index_group, sort_key
+    from ..model.yomi import group_order, index_group, sort_key
 
     pages: dict[str, str] = {}
     names = sorted(members, key=lambda n: (sort_key(readings.get(n, n)), n))
@@ -307,11 +265,6 @@ def write_pages(srcdir: Path, pages: Mapping[str, str]) -> tuple[list[str], list
     if not manifest_path.is_file() or manifest_path.read_text(encoding="utf-8") != new_manifest:
         manifest_path.write_text(new_manifest, encoding="utf-8")
     return written, removed
-
-
-def generated_roots() -> list[str]:
-    """Folders (relative to docs/) that hold only generated pages: for .gitignore and watchers."""
-    return ["archive", "_archive", *ENTRY_DIRS.values()]
 
 
 def copy_sources(docs: Path, destination: Path) -> Path:

@@ -1,21 +1,13 @@
-"""Post body → safe Markdown, and escaping for the MyST the extension generates.
-
-Post bodies are parsed later by :mod:`postarchive.parser` in a restricted CommonMark/GFM mode (no
-HTML, no MyST roles or directives); this module does the text-level clean-up before that: Liquid
-tags, and the escaping that keeps a title or tag inside its place in generated MyST.
-"""
+"""Jekyll Liquid tags removed from a post body (``{% raw %}`` keeps its content). Pure."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 LIQUID_RAW_RE = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 LIQUID_TAG_RE = re.compile(r"\{%-?.*?-?%\}|\{\{-?.*?-?\}\}", re.DOTALL)
 LIQUID_LINE_RE = re.compile(r"^[ \t]*(?:\{%-?.*?-?%\}|\{\{-?.*?-?\}\})[ \t]*\n", re.MULTILINE)
-PERMALINK_RE = re.compile(r"^(?:https?://[^/]+)?/(\d{4})/(\d{2})/(\d{2})/([^/?#]+)/?(?:index\.html)?(#.*)?$")
-ASCII_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 @dataclass(frozen=True)
@@ -51,24 +43,3 @@ def remove_liquid(body: str) -> CleanBody:
     text = LIQUID_TAG_RE.sub("", text)
     text = re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
     return CleanBody(text, count, first)
-
-
-def escape_inline(text: str) -> str:
-    """Escape text so MyST reads it as literal characters: no role, link, emphasis or HTML.
-
-    CommonMark lets any ASCII punctuation be backslash-escaped, so escaping all of it (and folding
-    newlines) leaves nothing that can start markup, whatever the text holds.
-    """
-    text = " ".join(text.split())
-    return "".join("\\" + ch if ch in ASCII_PUNCTUATION else ch for ch in text)
-
-
-def permalink_target(href: str) -> str | None:
-    """The docname a Jekyll permalink link points to (``/2025/10/09/slug/`` → ``2025/10/09/slug``)."""
-    match = PERMALINK_RE.match(href.strip())
-    if not match:
-        return None
-    year, month, day, slug = match.group(1, 2, 3, 4)
-    from urllib.parse import unquote
-
-    return f"{year}/{month}/{day}/{unicodedata.normalize('NFC', unquote(slug))}"

@@ -7,79 +7,51 @@ pages are ordinary source files for every builder (html, dirhtml, latex, linkche
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import logging as logging_module
-import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .buildcache import BuildCache, digest, load_cache, save_cache
-from .companypages import company_pages, slug_collisions, tag_readings
-from .config import ArchiveConfig, archive_config
-from .markdown import remove_liquid
-from .model import Post, Problem, normalize_name
-from .nav import NavTree, nav_tree
-from .pages import (
-    ENTRY_DIRS,
-    ENTRY_TITLES,
+from ..config import ArchiveConfig, archive_config
+from ..domain.state import ArchiveState, set_archive_state
+from ..model.kinds import ENTRY_DIRS, ENTRY_TITLES, reserved_docname
+from ..model.mentions import mention_text
+from ..model.nav import nav_tree
+from ..model.registry import Registry, RegistryProblem, load_registry
+from ..model.related import Item, features_of, related_posts
+from ..model.schema import PostPageData
+from ..pages.buildcache import BuildCache, digest, load_cache, save_cache
+from ..pages.chart import posts_per_month_chart
+from ..pages.companies import company_pages, slug_collisions, tag_readings
+from ..pages.render import (
     POST_SUFFIX,
-    PostPageData,
     archive_pages,
     entry_pages,
-    generated_roots,
     latest_fragment,
     months_fragment,
     post_page,
     write_pages,
 )
-from .reading import read_post
-from .registry import Registry, RegistryProblem, load_registry
-from .related import Item, features_of, related_posts
-from .timeline import posts_per_month_chart
+from ..posts.liquid import remove_liquid
+from ..posts.post import Post, Problem, normalize_name
+from ..posts.reading import read_post
 
 logger = logging.getLogger(__name__)
 POST_SUFFIXES = (".md", ".markdown")
 POST_PAGE_SUFFIX = POST_SUFFIX
-RESERVED_ROOTS = frozenset(generated_roots()) | {"genindex", "search", "404", "index", "py-modindex"}
 
 
-@dataclass
-class Site:
-    posts: list[Post] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    bodies: dict[str, str] = field(default_factory=dict)  # docname → cleaned body
-    page_data: dict[str, PostPageData] = field(default_factory=dict)
-    registry: Registry = field(default_factory=Registry)
-    companies: dict[str, list[str]] = field(default_factory=dict)  # docname → canonical names, first mention first
-    line_shift: dict[str, int] = field(default_factory=dict)  # docname → post line minus page line
-    nav: NavTree | None = None  # the sidebar's years → months → posts
-
-    @property
-    def by_docname(self) -> dict[str, Post]:
-        return {post.docname: post for post in self.posts}
-
-
-def reserved_docname(docname: str) -> bool:
-    """A docname the archive itself generates (year/month pages, entry pages, Sphinx's own pages)."""
-    first = docname.split("/", 1)[0]
-    return (
-        first in RESERVED_ROOTS or first.startswith("_") or re.fullmatch(r"\d{4}(?:/\d{2})?/index", docname) is not None
-    )
-
-
-def read_posts(posts_dir: Path, config: ArchiveConfig) -> Site:
+def read_posts(posts_dir: Path, config: ArchiveConfig) -> ArchiveState:
     """Read every post file; bad ones become problems, never exceptions.
 
     When two posts claim one permalink, the one whose file name gives it (Jekyll's own URL) keeps it
     over one that claims it with a ``permalink:`` override; otherwise the first file name wins.
     """
-    site = Site()
-    tz = dt.timezone(dt.timedelta(hours=config.timezone_hours))
+    site = ArchiveState()
+    tz = config.tz
     if not posts_dir.is_dir():
         site.problems.append(Problem(posts_dir, None, "config", "記事フォルダがありません", fatal=True))
         return site
@@ -145,46 +117,7 @@ def name_members(posts: list[Post], attribute: str) -> dict[str, list[Post]]:
     return members
 
 
-FENCE_RE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
-LINK_DESTINATION_RE = re.compile(r"\]\((?:<[^>\n]*>|[^)\s]*)(?:\s+\"[^\"\n]*\")?\)")
-BARE_URL_RE = re.compile(r"<?https?://[^\s<>)\]]+>?")
-HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
-# Boilerplate the blog appends to posts (links to other posts, affiliate book boxes): not what the post talks about
-SKIP_SECTIONS = ("関連記事", "あわせて読みたい", "この記事に関連するおすすめ書籍", "おすすめ書籍")
-
-
-def without_boilerplate(body: str) -> str:
-    """Drop sections whose heading is in :data:`SKIP_SECTIONS` (down to the next heading of the same level)."""
-    headings = list(HEADING_RE.finditer(body))
-    drop: list[tuple[int, int]] = []
-    for index, heading in enumerate(headings):
-        if heading.group(2).strip() not in SKIP_SECTIONS:
-            continue
-        level = len(heading.group(1))
-        end = len(body)
-        for following in headings[index + 1 :]:
-            if len(following.group(1)) <= level:
-                end = following.start()
-                break
-        drop.append((heading.start(), end))
-    for start, end in reversed(drop):
-        body = body[:start] + "\n" + body[end:]
-    return body
-
-
-def mention_text(post: Post, body: str) -> str:
-    """What mentions are looked for in: the title and the text a reader reads.
-
-    Fenced code, link destinations, bare URLs and the blog's boilerplate sections are left out (an
-    ``amazon.co.jp`` book link does not make a post about Amazon).
-    """
-    text = FENCE_RE.sub(" ", without_boilerplate(body))
-    text = LINK_DESTINATION_RE.sub("]", text)
-    text = BARE_URL_RE.sub(" ", text)
-    return post.title + "\n" + text
-
-
-def find_companies(site: Site, cache: BuildCache | None = None) -> None:
+def find_companies(site: ArchiveState, cache: BuildCache | None = None) -> None:
     """Each post's companies (text mentions first, then company tags), ordered by first mention.
 
     Kept in ``cache`` under a digest of the post's title, body and tags and of the whole registry.
@@ -201,7 +134,7 @@ def find_companies(site: Site, cache: BuildCache | None = None) -> None:
         site.companies[post.docname] = cache.mentions_for(key, compute)
 
 
-def find_related(site: Site, count: int) -> dict[str, tuple[str, ...]]:
+def find_related(site: ArchiveState, count: int) -> dict[str, tuple[str, ...]]:
     items = [
         Item(
             post.docname,
@@ -213,7 +146,7 @@ def find_related(site: Site, count: int) -> dict[str, tuple[str, ...]]:
     return related_posts(items, count)
 
 
-def link_posts(site: Site, config: ArchiveConfig, cache: BuildCache | None = None) -> None:
+def link_posts(site: ArchiveState, config: ArchiveConfig, cache: BuildCache | None = None) -> None:
     """Fill each post's page data: its companies and its related posts."""
     find_companies(site, cache)
     related = find_related(site, config.related_count)
@@ -226,8 +159,8 @@ def link_posts(site: Site, config: ArchiveConfig, cache: BuildCache | None = Non
         )
 
 
-def generate_pages(site: Site, config: ArchiveConfig, cache: BuildCache | None = None) -> dict[str, str]:
-    tz = dt.timezone(dt.timedelta(hours=config.timezone_hours))
+def generate_pages(site: ArchiveState, config: ArchiveConfig, cache: BuildCache | None = None) -> dict[str, str]:
+    tz = config.tz
     pages: dict[str, str] = {}
     for post in site.posts:
         data = site.page_data.get(post.docname, PostPageData())
@@ -327,8 +260,8 @@ def build_site(app: Sphinx) -> None:
         len(written),
         len(removed),
     )
-    site.nav = nav_tree(site.posts, dt.timezone(dt.timedelta(hours=config.timezone_hours)))
-    app._postarchive_site = site  # type: ignore[attr-defined]
+    site.nav = nav_tree(site.posts, config.tz)
+    set_archive_state(app.env, site)
     point_warnings_at_posts(app, srcdir, site)
 
 
@@ -374,21 +307,21 @@ class PostLocationFilter(logging_module.Filter):
         return True
 
 
-def point_warnings_at_posts(app: Sphinx, srcdir: Path, site: Site) -> None:
-    location_filter = getattr(app, "_postarchive_location_filter", None)
-    if location_filter is None:
-        location_filter = PostLocationFilter()
-        for handler in logging_module.getLogger(logging.NAMESPACE).handlers:
+def point_warnings_at_posts(app: Sphinx, srcdir: Path, site: ArchiveState) -> None:
+    """Map warnings in generated post pages to the post files, with a filter on Sphinx's log handlers.
+
+    The filter lives on the handlers (Sphinx sets them up per application), updated at every build.
+    """
+    handlers = logging_module.getLogger(logging.NAMESPACE).handlers
+    installed = [f for handler in handlers for f in handler.filters if isinstance(f, PostLocationFilter)]
+    location_filter = installed[0] if installed else PostLocationFilter()
+    for handler in handlers:
+        if location_filter not in handler.filters:
             handler.addFilter(location_filter)
-        app._postarchive_location_filter = location_filter  # type: ignore[attr-defined]
     location_filter.pages = {
         str(srcdir / (post.docname + POST_PAGE_SUFFIX)): (str(post.source), site.line_shift[post.docname])
         for post in site.posts
     }
-
-
-def site_of(app: Sphinx) -> Site:
-    return getattr(app, "_postarchive_site", Site())
 
 
 def setup_site(app: Sphinx) -> None:

@@ -26,11 +26,12 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from .urls import absolute_url, normalize_baseurl, permalink_path, resolve_against
+from ...assets import STATIC_DIR
+from ...model.urls import absolute_url, normalize_baseurl, permalink_path, resolve_against
 
 logger = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).parent / "static"
+
 MERMAID_ENTRY = "mermaid/mermaid.esm.min.mjs"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 HTML_BUILDERS = frozenset({"html", "dirhtml"})

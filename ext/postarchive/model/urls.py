@@ -7,9 +7,12 @@ link, ``og:url``, sitemap, feeds — drops a trailing ``index.html``. Pure funct
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+import re
+import unicodedata
+from urllib.parse import quote, unquote, urlsplit
 
 INDEX = "index.html"
+PERMALINK_RE = re.compile(r"^(?:https?://[^/]+)?/(\d{4})/(\d{2})/(\d{2})/([^/?#]+)/?(?:index\.html)?(#.*)?$")
 
 
 def normalize_baseurl(baseurl: str) -> str:
@@ -43,3 +46,12 @@ def resolve_against(baseurl: str, url: str) -> str:
     if not url or urlsplit(url).scheme in ("http", "https") or url.startswith("//"):
         return url
     return absolute_url(baseurl, url)
+
+
+def permalink_target(href: str) -> str | None:
+    """The docname a Jekyll permalink link points to (``/2025/10/09/slug/`` → ``2025/10/09/slug``)."""
+    match = PERMALINK_RE.match(href.strip())
+    if not match:
+        return None
+    year, month, day, slug = match.group(1, 2, 3, 4)
+    return f"{year}/{month}/{day}/{unicodedata.normalize('NFC', unquote(slug))}"

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -52,10 +50,6 @@ class Post:
     image: str = ""
     permalink_override: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def date_jst(self) -> dt.datetime:
-        return self.date.astimezone(JST)
 
     @property
     def permalink(self) -> str:

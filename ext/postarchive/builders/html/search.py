@@ -47,9 +47,11 @@ from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from ...assets import TEMPLATES_DIR
+
 logger = logging.getLogger(__name__)
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+
 HTML_BUILDERS = frozenset({"html", "dirhtml"})
 INDEX_DIR = "_static/search"
 INDEX_VERSION = 2
@@ -641,8 +643,8 @@ def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 def collect(app: Sphinx) -> tuple[list[SearchDoc], list[Entity]]:
     """The posts (newest first) and the archive's entries, from the environment and the archive domain."""
-    from .catalog import entry_urls, instant
-    from .site import site_of
+    from ...builders.html.catalog import entry_urls, instant
+    from ...domain.state import archive_state
 
     domain = app.env.get_domain("archive")
     records = sorted(
@@ -667,7 +669,7 @@ def collect(app: Sphinx) -> tuple[list[SearchDoc], list[Entity]]:
                 time=int(instant(meta.get("date", ""))),
             )
         )
-    registry = site_of(app).registry.by_name
+    registry = archive_state(app.env).registry.by_name
     urls = entry_urls(domain, app.builder)  # type: ignore[arg-type]
     entities = []
     for (kind, name), url in sorted(urls.items()):

@@ -26,7 +26,7 @@ from typing import Any
 import ahocorasick
 import yaml
 
-from .model import normalize_name
+from ..posts.post import normalize_name
 
 KINDS = {
     "listed": "上場企業",

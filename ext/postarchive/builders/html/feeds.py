@@ -27,9 +27,10 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .model import normalize_name
-from .pages import entry_docname
-from .urls import absolute_url, normalize_baseurl
+from ...domain.state import archive_state
+from ...model.kinds import entry_docname
+from ...model.urls import absolute_url, normalize_baseurl
+from ...posts.post import normalize_name
 
 logger = logging.getLogger(__name__)
 
@@ -191,13 +192,13 @@ def is_html_builder(app: Sphinx) -> bool:
 
 
 def page_url(app: Sphinx, docname: str) -> str:
-    from .urls import permalink_path
+    from ...model.urls import permalink_path
 
     return absolute_url(app.config.html_baseurl or "", permalink_path(app.builder.get_target_uri(docname)))
 
 
 def site_feeds(app: Sphinx) -> list[FeedSpec]:
-    from .config import archive_config
+    from ...config import archive_config
 
     domain = app.env.get_domain("archive")
     records = [(record.docname, record.meta) for record in domain.posts.values()]  # type: ignore[attr-defined]
@@ -252,17 +253,12 @@ def write_feeds(app: Sphinx, exception: BaseException | None) -> None:
 
 def feed_paths(app: Sphinx) -> dict[str, str]:
     """Entry page docname → its feed's path, computed once per build (entry pages without posts have none)."""
-    cached: dict[str, str] | None = getattr(app, "_postarchive_feed_paths", None)
-    if cached is None:
-        cached = {}
-        for spec in site_feeds(app)[len(ROOT_FEEDS) :]:
-            cached[posixpath.dirname(spec.path) + "/index"] = spec.path
-        app._postarchive_feed_paths = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def reset_feed_paths(app: Sphinx) -> None:
-    app._postarchive_feed_paths = None  # type: ignore[attr-defined]
+    state = archive_state(app.env)
+    if state.feed_paths is None:
+        state.feed_paths = {
+            posixpath.dirname(spec.path) + "/index": spec.path for spec in site_feeds(app)[len(ROOT_FEEDS) :]
+        }
+    return state.feed_paths
 
 
 def feed_links(app: Sphinx, pagename: str) -> str:
@@ -290,6 +286,5 @@ def add_feed_links(app: Sphinx, pagename: str, templatename: str, context: dict[
 
 
 def setup_feeds(app: Sphinx) -> None:
-    app.connect("builder-inited", reset_feed_paths)
     app.connect("html-page-context", add_feed_links)
     app.connect("build-finished", write_feeds)

@@ -22,8 +22,9 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.logging import WarningStreamHandler
 
-from .config import archive_config
-from .model import Problem
+from ..config import archive_config
+from ..domain.state import archive_state
+from ..posts.post import Problem
 
 logger = logging.getLogger(__name__)
 LINK_RE = re.compile(r"""<(?:a|link|img|script|source)\b[^>]*?\s(?:href|src)=["']([^"']+)["']""", re.IGNORECASE)
@@ -116,16 +117,28 @@ def broken_links(outdir: Path, pages: list[Path]) -> list[tuple[Path, str]]:
     return broken
 
 
+def warning_handlers() -> list[logging_module.Handler]:
+    return [h for h in logging_module.getLogger(logging.NAMESPACE).handlers if isinstance(h, WarningStreamHandler)]
+
+
+def installed_collector() -> Collector | None:
+    """The collector of this build: it lives on Sphinx's warning stream handler (set up per application)."""
+    for handler in warning_handlers():
+        for found in handler.filters:
+            if isinstance(found, Collector):
+                return found
+    return None
+
+
 def start_collecting(app: Sphinx, config: object) -> None:
     collector = Collector()
-    for handler in logging_module.getLogger(logging.NAMESPACE).handlers:
-        if isinstance(handler, WarningStreamHandler):
-            handler.addFilter(collector)
-    app._postarchive_check = collector  # type: ignore[attr-defined]
+    for handler in warning_handlers():
+        handler.filters = [f for f in handler.filters if not isinstance(f, Collector)]
+        handler.addFilter(collector)
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
-    collector: Collector | None = getattr(app, "_postarchive_check", None)
+    collector = installed_collector()
     if exception is not None or collector is None:
         return
     strict = archive_config(app).strict
@@ -142,8 +155,7 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
             )
     if not strict:
         return  # a normal build has printed each warning already (repairs included)
-    site = getattr(app, "_postarchive_site", None)
-    repairs = [problem for problem in getattr(site, "problems", []) if problem.repaired]
+    repairs = [problem for problem in archive_state(app.env).problems if problem.repaired]
     warnings = collector.warnings
     for line in summary_lines(warnings, repairs):
         logger.info(line)

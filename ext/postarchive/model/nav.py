@@ -14,17 +14,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from sphinx.application import Sphinx
-from sphinx.config import Config
-
-from .model import Post
-from .pages import month_key, newest_first
-
-TEMPLATES_DIR = Path(__file__).parent / "templates"
-NAV_TEMPLATE = "postarchive-nav.html"
+from ..model.dates import month_key, newest_first
+from ..posts.post import Post
 
 
 @dataclass(frozen=True)
@@ -92,29 +84,3 @@ def month_item(
     return NavItem(
         f"{month}月（{len(posts)}）", uri(docname), current=current, here=pagename == docname, children=children
     )
-
-
-# --- Sphinx ------------------------------------------------------------------------------------
-
-
-def add_templates(app: Sphinx, config: Config) -> None:
-    if str(TEMPLATES_DIR) not in [str(path) for path in config.templates_path]:
-        config.templates_path = [*config.templates_path, str(TEMPLATES_DIR)]
-
-
-def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    from .site import site_of
-
-    tree = getattr(site_of(app), "nav", None)
-    if tree is None:
-        return
-
-    def uri(docname: str) -> str:
-        return "#" if docname == pagename else app.builder.get_relative_uri(pagename, docname)
-
-    context["postarchive_nav"] = nav_items(tree, pagename, uri)
-
-
-def setup_nav(app: Sphinx) -> None:
-    app.connect("config-inited", add_templates)
-    app.connect("html-page-context", page_context)

@@ -12,7 +12,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from .domain import ArchiveDomain
+from ..domain.archive import ArchiveDomain
 
 
 def xref(objtype: str, target: str, text: str | None = None) -> addnodes.pending_xref:

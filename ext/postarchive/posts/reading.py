@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .model import JST, Post, Problem
+from ..posts.post import Post, Problem
 
 FILENAME_RE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?P<slug>.+)$")
 END_MARKER_RE = re.compile(r"^[ \t]*-{3,}[ \t]*END[ \t]*-{3,}[ \t]*$", re.IGNORECASE | re.MULTILINE)
@@ -150,7 +150,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int, str | None]:
     return None, text, 1, "front matter の閉じ '---' がありません"
 
 
-def parse_date(value: Any, tz: dt.tzinfo = JST) -> dt.datetime | None:
+def parse_date(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
     """A front-matter date (string, date or datetime, any offset) as an aware datetime."""
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
@@ -240,7 +240,7 @@ def repair_title(title: str, body: str) -> tuple[str, str, str | None]:
     return title, body, None
 
 
-def read_post(path: Path, *, tz: dt.tzinfo = JST, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
+def read_post(path: Path, *, tz: dt.tzinfo, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
     """Read one Jekyll post. Never raises for bad content; see ``ReadResult.problems``."""
     problems: list[Problem] = []
 

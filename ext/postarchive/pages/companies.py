@@ -14,23 +14,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from .buildcache import BuildCache
-from .markdown import escape_inline
-from .model import Post, normalize_name
-from .pages import (
-    ENTRY_DIRS,
-    described,
-    doc_link,
-    entry_docname,
-    entry_slug,
-    month_key,
-    newest_first,
-    post_line,
-    quoted,
-    toctree,
-)
-from .registry import Company, Registry
-from .yomi import group_order, index_group, reading_of, sort_key
+from ..model.dates import month_key, month_range, newest_first
+from ..model.kinds import ENTRY_DIRS, entry_docname, entry_slug
+from ..model.registry import Company, Registry
+from ..model.yomi import group_order, index_group, reading_of, sort_key
+from ..pages.buildcache import BuildCache
+from ..pages.myst import escape_inline
+from ..pages.render import described, doc_link, post_line, quoted, toctree
+from ..posts.post import Post, normalize_name
 
 SAFE_URL_RE = re.compile(r"^https?://[^\s<>\"'`\\]+$")
 MERMAID_ESCAPES = {"&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "`": "#96;"}
@@ -74,20 +65,11 @@ def comention_diagram(name: str, together: Counter[str], limit: int = COMENTION_
     return "\n".join(lines)
 
 
-def months_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
-    months = []
-    year, month = first
-    while (year, month) <= last:
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 def monthly_diagram(posts: Sequence[Post], tz: dt.tzinfo) -> str:
     counts = Counter(month_key(post, tz) for post in posts)
     if not counts:
         return ""
-    months = months_between(min(counts), max(counts))
+    months = month_range(min(counts), max(counts))
     labels = ", ".join(f'"{year}-{month:02d}"' for year, month in months)
     values = ", ".join(str(counts.get(m, 0)) for m in months)
     top = max(counts.values())

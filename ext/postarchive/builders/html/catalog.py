@@ -16,9 +16,9 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.util import logging
 
-from .domain import ArchiveDomain
-from .registry import Registry
-from .site import site_of
+from ...domain.archive import ArchiveDomain
+from ...domain.state import archive_state
+from ...model.registry import Registry
 
 logger = logging.getLogger(__name__)
 CATALOG = "catalog.json"
@@ -115,7 +115,7 @@ def write_catalog(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or app.builder.format != "html" or app.builder.name in ("singlehtml", "epub"):
         return
     domain: ArchiveDomain = app.env.get_domain("archive")  # type: ignore[assignment]
-    catalog = build_catalog(domain, app.builder, site_of(app).registry, app.config.html_baseurl or "")
+    catalog = build_catalog(domain, app.builder, archive_state(app.env).registry, app.config.html_baseurl or "")
     path = Path(app.outdir) / CATALOG
     text = json.dumps(catalog, ensure_ascii=False, separators=(",", ":"))  # compact: the C encoder, 10x indent=1
     if not path.is_file() or path.read_text(encoding="utf-8") != text:

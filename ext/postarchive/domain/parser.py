@@ -33,7 +33,7 @@ from myst_parser.parsers.sphinx_ import MystParser
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from .markdown import permalink_target
+from ..model.urls import permalink_target
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 LANGUAGE_RE = re.compile(r"[A-Za-z0-9_+.#-]{1,40}")

@@ -25,8 +25,8 @@ from sphinx.roles import XRefRole
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id, make_refnode
 
-from .model import normalize_name
-from .yomi import group_order, index_group, sort_key
+from ..model.yomi import group_order, index_group, sort_key
+from ..posts.post import normalize_name
 
 ENTRY_TYPES = {
     "company": "企業・組織",

@@ -43,9 +43,10 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging, texescape
 
-from .domain import ENTRY_TYPES, ArchiveDomain
-from .model import normalize_name
-from .yomi import to_hiragana
+from ...domain.archive import ENTRY_TYPES, ArchiveDomain
+from ...domain.state import archive_state
+from ...model.yomi import to_hiragana
+from ...posts.post import normalize_name
 
 logger = logging.getLogger(__name__)
 
@@ -570,11 +571,11 @@ class LatexTextFixes(SphinxPostTransform):
     SKIP = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.title, addnodes.pending_xref)
 
     def glyph_check(self) -> Callable[[str], bool]:
-        builder = self.app.builder
-        if not hasattr(builder, "_postarchive_glyphs"):
-            builder._postarchive_glyphs = japanese_glyphs()  # type: ignore[attr-defined]
-        glyphs: frozenset[int] | None = builder._postarchive_glyphs  # type: ignore[attr-defined]
-        if glyphs is None:
+        state = archive_state(self.env)
+        if state.glyphs is None:
+            state.glyphs = japanese_glyphs() or frozenset()
+        glyphs: frozenset[int] = state.glyphs
+        if not glyphs:
             return lambda ch: True  # fonts not found: nothing to check against
         return lambda ch: ord(ch) in glyphs
 

@@ -1,0 +1,1 @@
+"""Everything an output format adds: ``html/`` (search, feeds, catalog, hosting, sidebar), ``latex/`` (the book)."""

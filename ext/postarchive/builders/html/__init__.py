@@ -1,0 +1,1 @@
+"""What the HTML builders get besides Sphinx's own pages."""

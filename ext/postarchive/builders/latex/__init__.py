@@ -1,0 +1,1 @@
+"""The PDF book (upLaTeX + ujbook + mendex)."""

@@ -1,0 +1,1 @@
+"""The generated MyST pages, and what is added to the doctrees of post pages."""
