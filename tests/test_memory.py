@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, copy_docs, copy_posts, run_build
 from docutils import nodes
-from postarchive import memory
+from postarchive import sphinxpatches as memory
 
 
 def test_render_partial_gives_the_node_its_parent_back() -> None:

@@ -20,8 +20,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .builders.html.nav import setup_nav
     from .builders.html.search import setup_search
     from .builders.latex.book import setup_latex
-    from .config import setup_config
     from .domain.archive import setup_domain
+    from .domain.config import setup_config
     from .domain.parser import setup_parser
     from .pages.header import setup_postpage
     from .pages.mentions import setup_mentions

@@ -6,14 +6,9 @@ configuration table in the README (``python -m postarchive.config`` prints it).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.config import Config
+from typing import Any
 
 PREFIX = "postarchive_"
 
@@ -82,28 +77,9 @@ class ArchiveConfig:
         return dt.timezone(dt.timedelta(hours=self.timezone_hours))
 
     @classmethod
-    def from_sphinx(cls, config: Config) -> ArchiveConfig:
-        return cls(**{f.name: getattr(config, PREFIX + f.name) for f in fields(cls)})
-
-
-def validate_config(app: Sphinx, config: Config) -> None:
-    from sphinx.errors import ConfigError
-
-    defaults = ArchiveConfig()
-    for f in fields(ArchiveConfig):
-        value = getattr(config, PREFIX + f.name)
-        expected = type(getattr(defaults, f.name))
-        if expected is bool and isinstance(value, str | int):
-            value = str(value).lower() in ("1", "true", "yes", "on")
-            setattr(config, PREFIX + f.name, value)
-        elif expected is int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value)
-            setattr(config, PREFIX + f.name, value)
-        if not isinstance(value, expected):
-            raise ConfigError(f"{PREFIX}{f.name} must be {expected.__name__}, not {value!r}")
-        validator = f.metadata.get("validator")
-        if validator and not validator(value):
-            raise ConfigError(f"{PREFIX}{f.name}: invalid value {value!r} ({f.metadata['help']})")
+    def from_values(cls, values: Any) -> ArchiveConfig:
+        """From an object holding ``postarchive_<field>`` attributes (Sphinx's ``app.config``)."""
+        return cls(**{f.name: getattr(values, PREFIX + f.name) for f in fields(cls)})
 
 
 def config_table() -> str:
@@ -114,17 +90,7 @@ def config_table() -> str:
     return "\n".join(rows)
 
 
-def setup_config(app: Sphinx) -> None:
-    for f in fields(ArchiveConfig):
-        app.add_config_value(PREFIX + f.name, f.default, f.metadata.get("rebuild", "env"))
-    app.connect("config-inited", validate_config)
-
-
-def archive_config(app: Sphinx) -> ArchiveConfig:
-    return ArchiveConfig.from_sphinx(app.config)
-
-
-__all__ = ["ArchiveConfig", "archive_config", "config_table", "dataclasses", "setup_config"]
+__all__ = ["ArchiveConfig", "config_table"]
 
 if __name__ == "__main__":
     print(config_table())

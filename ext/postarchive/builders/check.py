@@ -22,7 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.logging import WarningStreamHandler
 
-from ..config import archive_config
+from ..domain.config import archive_config
 from ..domain.state import archive_state
 from ..posts.post import Problem
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from ..config import ArchiveConfig, archive_config
+from ..config import ArchiveConfig
+from ..domain.config import archive_config
 from ..domain.state import ArchiveState, set_archive_state
 from ..model.kinds import ENTRY_DIRS, ENTRY_TITLES, reserved_docname
 from ..model.mentions import mention_text

@@ -198,7 +198,7 @@ def page_url(app: Sphinx, docname: str) -> str:
 
 
 def site_feeds(app: Sphinx) -> list[FeedSpec]:
-    from ...config import archive_config
+    from ...domain.config import archive_config
 
     domain = app.env.get_domain("archive")
     records = [(record.docname, record.meta) for record in domain.posts.values()]  # type: ignore[attr-defined]
