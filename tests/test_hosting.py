@@ -16,6 +16,7 @@ import pytest
 from defusedxml import ElementTree
 from postarchive.builders.html.feeds import FeedItem, feed_items, plan_feeds, render_atom, xml_text
 from postarchive.builders.html.hosting import first_paragraph, permalink_sitemap, robots_txt
+from postarchive.model.schema import PostMeta
 from postarchive.model.urls import absolute_url, base_path, normalize_baseurl, permalink_path, resolve_against
 from postarchive.pages.chart import mermaid_text, posts_per_month, posts_per_month_chart
 from postarchive.posts.post import Post
@@ -81,19 +82,19 @@ def test_posts_per_month_chart_turns_horizontal_when_labels_would_overlap() -> N
     assert chart.count('"20') == 30
 
 
+def post_meta(title: str, date: str, **fields: object) -> PostMeta:
+    return PostMeta.from_dict({"title": title, "date": date, **fields})
+
+
 def items() -> list[FeedItem]:
     records = [
-        ("2024/01/05/a/index", {"title": "A\x0b<&>", "date": "2024-01-05T10:00:00+09:00", "tags": ["AI"]}),
-        (
-            "2024/03/10/b/index",
-            {"title": "B", "date": "2024-03-10T09:30:00+09:00", "tags": ["AI"], "companies": ["KDDI"]},
-        ),
-        ("2024/02/01/c/index", {"title": "C", "date": "not a date"}),
+        ("2024/01/05/a/index", post_meta("A\x0b<&>", "2024-01-05T10:00:00+09:00", tags=["AI"])),
+        ("2024/03/10/b/index", post_meta("B", "2024-03-10T09:30:00+09:00", tags=["AI"], companies=["KDDI"])),
     ]
     return feed_items(records, lambda docname: BASE + permalink_path(docname + ".html"))
 
 
-def test_feed_items_newest_first_and_skip_undated() -> None:
+def test_feed_items_newest_first() -> None:
     result = items()
     assert [item.title for item in result] == ["B", "A\x0b<&>"]
     assert result[0].url == BASE + "2024/03/10/b/"

@@ -59,7 +59,7 @@ def test_an_editors_rebuild_reads_serially_and_renders_no_unchanged_feed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import sphinx.builders
-    from postarchive import feeds
+    from postarchive.builders.html import feeds
 
     srcdir = copy_docs(tmp_path / "docs")
     posts = copy_posts(tmp_path / "posts", sorted(SEEDS.glob("*.md")))

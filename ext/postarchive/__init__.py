@@ -46,7 +46,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_memory(app)
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 3,  # PostRecord.meta is a PostMeta
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -25,6 +25,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id, make_refnode
 
+from ..model.schema import PostMeta
 from ..model.yomi import group_order, index_group, sort_key
 from ..posts.post import normalize_name
 
@@ -46,7 +47,7 @@ class Entry(NamedTuple):
 class PostRecord(NamedTuple):
     docname: str
     title: str
-    meta: dict[str, Any]
+    meta: PostMeta
 
 
 class ArchiveXRefRole(XRefRole):
@@ -165,11 +166,15 @@ class ArchiveDomain(Domain):
             )
         self.entries[key] = Entry(self.env.docname, node_id, name, reading)
 
-    def note_post_page(self, docname: str, meta: dict[str, Any]) -> None:
+    def note_post_page(self, docname: str, meta: PostMeta) -> None:
         key = docname.removesuffix("/index")
-        self.posts[key] = PostRecord(docname, str(meta.get("title", "")), meta)
+        self.posts[key] = PostRecord(docname, meta.title, meta)
 
-    def post_meta(self, docname: str) -> dict[str, Any] | None:
+    def newest_posts(self) -> list[PostRecord]:
+        """Every post, newest first (by instant: dates keep their own offsets)."""
+        return sorted(self.posts.values(), key=lambda r: (r.meta.timestamp, r.docname), reverse=True)
+
+    def post_meta(self, docname: str) -> PostMeta | None:
         record = self.posts.get(docname.removesuffix("/index"))
         return record.meta if record else None
 

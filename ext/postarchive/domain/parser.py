@@ -33,6 +33,7 @@ from myst_parser.parsers.sphinx_ import MystParser
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from ..model.schema import PostMeta
 from ..model.urls import permalink_target
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -120,7 +121,7 @@ class PostRenderer(SphinxRenderer):
         data = yaml.load(token.content, Loader=loader) if isinstance(token.content, str) else token.content  # noqa: S506
         if isinstance(data, dict) and isinstance(data.get("postarchive"), dict):
             env = self.sphinx_env
-            env.get_domain("archive").note_post_page(env.docname, data["postarchive"])  # type: ignore[attr-defined]
+            env.get_domain("archive").note_post_page(env.docname, PostMeta.from_dict(data["postarchive"]))  # type: ignore[attr-defined]
 
     def render_heading(self, token: SyntaxTreeNode) -> None:
         """The first heading is the page title; body headings nest under it without jumps."""

@@ -6,13 +6,12 @@ tag can become markup; the links are ``archive`` references resolved like any ot
 
 from __future__ import annotations
 
-from typing import Any
-
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from ..domain.archive import ArchiveDomain
+from ..model.schema import PostMeta
 
 
 def xref(objtype: str, target: str, text: str | None = None) -> addnodes.pending_xref:
@@ -34,34 +33,37 @@ def meta_field(label: str, items: list[nodes.Node], classes: str) -> nodes.inlin
     return field
 
 
-def post_header(meta: dict[str, Any]) -> nodes.container:
+def post_header(meta: PostMeta) -> nodes.container:
     header = nodes.container(classes=["post-meta"])
     line = nodes.paragraph(classes=["post-meta-line"])
-    line += nodes.inline(meta["date_display"], meta["date_display"], classes=["post-date"])
-    if meta.get("author"):
+    line += nodes.inline(meta.date_display, meta.date_display, classes=["post-date"])
+    if meta.author:
         line += nodes.Text("　")
-        line += meta_field("著者: ", [xref("author", meta["author"])], "post-author")
-    for category in meta.get("categories", []):
+        line += meta_field("著者: ", [xref("author", meta.author)], "post-author")
+    for category in meta.categories:
         line += nodes.Text("　")
         line += meta_field("カテゴリ: ", [xref("category", category)], "post-category")
-    if meta.get("reading_time"):
-        line += nodes.Text(f"　読了目安 {meta['reading_time']} 分")
+    if meta.reading_time:
+        line += nodes.Text(f"　読了目安 {meta.reading_time} 分")
     header += line
-    for label, objtype, key in (("タグ: ", "tag", "tags"), ("企業・組織: ", "company", "companies")):
-        if meta.get(key):
+    for label, objtype, key, names in (
+        ("タグ: ", "tag", "tags", meta.tags),
+        ("企業・組織: ", "company", "companies", meta.companies),
+    ):
+        if names:
             para = nodes.paragraph(classes=[f"post-{key}"])
-            para += meta_field(label, [xref(objtype, name) for name in meta[key]], f"post-{key}")
+            para += meta_field(label, [xref(objtype, name) for name in names], f"post-{key}")
             header += para
     return header
 
 
-def related_section(meta: dict[str, Any]) -> nodes.section | None:
-    if not meta.get("related"):
+def related_section(meta: PostMeta) -> nodes.section | None:
+    if not meta.related:
         return None
     section = nodes.section(ids=["related-posts"], classes=["related-posts"])
     section += nodes.title("関連記事", "関連記事")
     items = nodes.bullet_list()
-    for docname in meta["related"]:
+    for docname in meta.related:
         item = nodes.list_item()
         para = nodes.paragraph()
         para += xref("post", docname)
@@ -83,8 +85,8 @@ def decorate_post(app: Sphinx, doctree: nodes.document) -> None:
     top = sections[0]
     title_index = next((i for i, child in enumerate(top.children) if isinstance(child, nodes.title)), 0)
     top.insert(title_index + 1, post_header(meta))
-    if meta.get("description"):
-        doctree += nodes.meta("", name="description", content=meta["description"])  # type: ignore[attr-defined]
+    if meta.description:
+        doctree += nodes.meta("", name="description", content=meta.description)  # type: ignore[attr-defined]
     related = related_section(meta)
     if related is not None:
         top += related

@@ -84,10 +84,10 @@ def link_section(section: nodes.Element, registry: Registry, wanted: set[str]) -
 def link_first_mentions(app: Sphinx, doctree: nodes.document) -> None:
     domain: ArchiveDomain = app.env.get_domain("archive")  # type: ignore[assignment]
     meta = domain.post_meta(app.env.docname)
-    if not meta or not meta.get("companies"):
+    if not meta or not meta.companies:
         return
     registry = archive_state(app.env).registry
-    wanted = set(meta["companies"]) & set(registry.by_name)
+    wanted = set(meta.companies) & set(registry.by_name)
     if not wanted:
         return
     for section in list(doctree.findall(nodes.section)):

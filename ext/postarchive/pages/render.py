@@ -20,7 +20,7 @@ import yaml
 
 from ..model.dates import format_date_jst, month_key, newest_first
 from ..model.kinds import ENTRY_DIRS, ENTRY_TITLES, MANIFEST, entry_docname, generated_roots
-from ..model.schema import PostPageData
+from ..model.schema import PostMeta, PostPageData
 from ..pages.myst import escape_inline
 from ..posts.post import Post
 
@@ -32,25 +32,26 @@ def quoted(text: str) -> str:
 
 
 def post_front_matter(post: Post, data: PostPageData, tz: dt.tzinfo) -> dict[str, object]:
-    return {
-        "title": post.title,
-        "date": post.date.isoformat(),
-        "date_display": format_date_jst(post.date, tz),
-        "permalink": post.permalink,
-        "source": post.source.name,
-        "categories": list(post.categories),
-        "tags": list(post.tags),
-        "author": post.author,
-        "description": post.summary,
-        "excerpt": post.excerpt,
-        "reading_time": post.reading_time,
-        "image": post.image,
-        "companies": list(data.companies),
-        "related": list(data.related),
-        "mentions_key": data.mentions_key,
-        "body_line": post.body_line,
-        "extra": {key: plain_value(value) for key, value in post.extra.items()},
-    }
+    meta = PostMeta(
+        title=post.title,
+        date=post.date.isoformat(),
+        date_display=format_date_jst(post.date, tz),
+        permalink=post.permalink,
+        source=post.source.name,
+        categories=post.categories,
+        tags=post.tags,
+        author=post.author,
+        description=post.summary,
+        excerpt=post.excerpt,
+        reading_time=post.reading_time,
+        image=post.image,
+        companies=data.companies,
+        related=data.related,
+        mentions_key=data.mentions_key,
+        body_line=post.body_line,
+        extra={key: plain_value(value) for key, value in post.extra.items()},
+    )
+    return meta.to_dict()
 
 
 def plain_value(value: object) -> object:

@@ -150,7 +150,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int, str | None]:
     return None, text, 1, "front matter の閉じ '---' がありません"
 
 
-def parse_date(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
+def parse_front_matter_date(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
     """A front-matter date (string, date or datetime, any offset) as an aware datetime."""
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=tz)
@@ -312,7 +312,7 @@ def read_post(path: Path, *, tz: dt.tzinfo, max_bytes: int = DEFAULT_MAX_BYTES) 
     file_date = None
     with contextlib.suppress(ValueError):
         file_date = dt.datetime(int(name_match["y"]), int(name_match["m"]), int(name_match["d"]), tzinfo=tz)
-    date = parse_date(front.get("date"), tz) if "date" in front else None
+    date = parse_front_matter_date(front.get("date"), tz) if "date" in front else None
     if date is None:
         if file_date is None:
             problem(key_line("date"), "date", "日付がありません (ファイル名の日付も不正です)", fatal=True)

@@ -7,7 +7,6 @@ builder writes them (``2025/10/21/slug/index.html`` for html, ``2025/10/21/slug/
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -32,14 +31,6 @@ def entry_urls(domain: ArchiveDomain, builder: Builder) -> dict[tuple[str, str],
     return urls
 
 
-def instant(value: object) -> float:
-    """A post's date as a UTC timestamp (dates keep their own offsets, so strings do not sort)."""
-    try:
-        return dt.datetime.fromisoformat(str(value)).timestamp()
-    except ValueError:
-        return 0.0
-
-
 def build_catalog(domain: ArchiveDomain, builder: Builder, registry: Registry, base_url: str = "") -> dict[str, Any]:
     urls = entry_urls(domain, builder)
     companies = registry.by_name
@@ -55,27 +46,25 @@ def build_catalog(domain: ArchiveDomain, builder: Builder, registry: Registry, b
 
     posts = []
     counts: dict[tuple[str, str], int] = {}
-    for record in sorted(
-        domain.posts.values(), key=lambda r: (instant(r.meta.get("date", "")), r.docname), reverse=True
-    ):
+    for record in domain.newest_posts():
         meta = record.meta
-        for objtype, key in (("company", "companies"), ("tag", "tags"), ("category", "categories")):
-            for name in meta.get(key, []):
+        for objtype, names in (("company", meta.companies), ("tag", meta.tags), ("category", meta.categories)):
+            for name in names:
                 counts[(objtype, name)] = counts.get((objtype, name), 0) + 1
-        if meta.get("author"):
-            counts[("author", meta["author"])] = counts.get(("author", meta["author"]), 0) + 1
+        if meta.author:
+            counts[("author", meta.author)] = counts.get(("author", meta.author), 0) + 1
         posts.append(
             {
-                "permalink": meta.get("permalink", ""),
+                "permalink": meta.permalink,
                 "url": builder.get_target_uri(record.docname),
-                "source": meta.get("source", ""),
+                "source": meta.source,
                 "title": record.title,
-                "date": meta.get("date", ""),
-                "categories": list(meta.get("categories", [])),
-                "tags": list(meta.get("tags", [])),
-                "author": meta.get("author", ""),
-                "excerpt": meta.get("excerpt") or meta.get("description", ""),
-                "companies": [company_object(name) for name in meta.get("companies", [])],
+                "date": meta.date,
+                "categories": list(meta.categories),
+                "tags": list(meta.tags),
+                "author": meta.author,
+                "excerpt": meta.summary,
+                "companies": [company_object(name) for name in meta.companies],
             }
         )
 

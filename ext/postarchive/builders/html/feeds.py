@@ -19,7 +19,7 @@ import json
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,10 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from ...domain.archive import ArchiveDomain
 from ...domain.state import archive_state
 from ...model.kinds import entry_docname
+from ...model.schema import PostMeta
 from ...model.urls import absolute_url, normalize_baseurl
 from ...posts.post import normalize_name
 
@@ -73,40 +75,25 @@ class FeedSpec:
     items: tuple[FeedItem, ...]
 
 
-def parse_date(value: Any) -> dt.datetime | None:
-    if isinstance(value, dt.datetime):
-        moment = value
-    else:
-        try:
-            moment = dt.datetime.fromisoformat(str(value))
-        except ValueError:
-            return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+def names(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(name for name in (normalize_name(v) for v in values) if name)
 
 
-def names(value: Any) -> tuple[str, ...]:
-    values = [value] if isinstance(value, str) else list(value or [])
-    return tuple(name for name in (normalize_name(str(v)) for v in values) if name)
-
-
-def feed_items(records: Iterable[tuple[str, Mapping[str, Any]]], url_of: Callable[[str], str]) -> list[FeedItem]:
-    """``(docname, meta)`` pairs → feed items, newest first. Records without a valid date are skipped."""
+def feed_items(records: Iterable[tuple[str, PostMeta]], url_of: Callable[[str], str]) -> list[FeedItem]:
+    """``(docname, meta)`` pairs → feed items, newest first."""
     items = []
     for docname, meta in records:
-        date = parse_date(meta.get("date"))
-        if date is None:
-            continue
         items.append(
             FeedItem(
                 docname=docname,
-                title=str(meta.get("title") or docname),
+                title=meta.title or docname,
                 url=url_of(docname),
-                date=date,
-                summary=str(meta.get("description") or ""),
-                author=str(meta.get("author") or ""),
-                tags=names(meta.get("tags")),
-                categories=names(meta.get("categories")),
-                companies=names(meta.get("companies")),
+                date=meta.moment,
+                summary=meta.description,
+                author=meta.author,
+                tags=names(meta.tags),
+                categories=names(meta.categories),
+                companies=names(meta.companies),
             )
         )
     return sorted(items, key=lambda item: (item.date.astimezone(dt.UTC), item.docname), reverse=True)
@@ -200,8 +187,8 @@ def page_url(app: Sphinx, docname: str) -> str:
 def site_feeds(app: Sphinx) -> list[FeedSpec]:
     from ...domain.config import archive_config
 
-    domain = app.env.get_domain("archive")
-    records = [(record.docname, record.meta) for record in domain.posts.values()]  # type: ignore[attr-defined]
+    domain: ArchiveDomain = app.env.get_domain("archive")  # type: ignore[assignment]
+    records = [(record.docname, record.meta) for record in domain.posts.values()]
     items = feed_items(records, lambda docname: page_url(app, docname))
     return plan_feeds(
         items,

@@ -173,21 +173,21 @@ def page_meta(app: Sphinx, pagename: str, doctree: nodes.document | None) -> tup
     image = ""
     if post is not None:
         fields["og:type"] = "article"
-        description = " ".join(str(post.get("description") or "").split())
+        description = " ".join(post.description.split())
         if not description and doctree is not None:
             description = first_paragraph(doctree)
             if description:  # the post page itself only carries a description the post declared
                 extra.append(f'<meta name="description" content="{escape(description)}" />')
         if description:
             fields["og:description"] = description
-        image = resolve_against(baseurl, str(post.get("image") or ""))
+        image = resolve_against(baseurl, post.image)
         if image:
             fields["og:image"] = image
-            fields["og:image:alt"] = str(post.get("title") or "")
-        if post.get("date"):
-            extra.append(f'<meta property="article:published_time" content="{escape(str(post["date"]))}" />')
-        for tag in post.get("tags") or []:
-            extra.append(f'<meta property="article:tag" content="{escape(str(tag))}" />')
+            fields["og:image:alt"] = post.title
+        if post.date:
+            extra.append(f'<meta property="article:published_time" content="{escape(post.date)}" />')
+        for tag in post.tags:
+            extra.append(f'<meta property="article:tag" content="{escape(tag)}" />')
     else:  # generated entry, month and company pages declare a description in their front matter
         description = " ".join(str(app.env.metadata.get(pagename, {}).get("description") or "").split())
         if description:

@@ -48,6 +48,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ...assets import TEMPLATES_DIR
+from ...domain.archive import ArchiveDomain
 
 logger = logging.getLogger(__name__)
 
@@ -616,7 +617,7 @@ def capture_text(app: Sphinx, doctree: nodes.document) -> None:
     body = "\n".join(reader_text(child) for child in top.children if not isinstance(child, nodes.title))
     path = text_file(app.env, app.env.docname)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps([title or str(meta.get("title", "")), body], ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps([title or meta.title, body], ensure_ascii=False), encoding="utf-8")
 
 
 def purge_text(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -643,17 +644,12 @@ def search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
 
 def collect(app: Sphinx) -> tuple[list[SearchDoc], list[Entity]]:
     """The posts (newest first) and the archive's entries, from the environment and the archive domain."""
-    from ...builders.html.catalog import entry_urls, instant
+    from ...builders.html.catalog import entry_urls
     from ...domain.state import archive_state
 
-    domain = app.env.get_domain("archive")
-    records = sorted(
-        domain.posts.values(),  # type: ignore[attr-defined]
-        key=lambda r: (instant(r.meta.get("date", "")), r.docname),
-        reverse=True,
-    )
+    domain: ArchiveDomain = app.env.get_domain("archive")  # type: ignore[assignment]
     docs = []
-    for record in records:
+    for record in domain.newest_posts():
         title, body = read_text(app.env, record.docname, record.title)
         meta = record.meta
         docs.append(
@@ -661,16 +657,16 @@ def collect(app: Sphinx) -> tuple[list[SearchDoc], list[Entity]]:
                 url=app.builder.get_target_uri(record.docname),
                 title=title,
                 body=body,
-                date=str(meta.get("date_display", "")),
-                year=str(meta.get("date", ""))[:4],
-                tags=tuple(meta.get("tags", [])),
-                companies=tuple(meta.get("companies", [])),
-                categories=tuple(meta.get("categories", [])),
-                time=int(instant(meta.get("date", ""))),
+                date=meta.date_display,
+                year=meta.date[:4],
+                tags=meta.tags,
+                companies=meta.companies,
+                categories=meta.categories,
+                time=int(meta.timestamp),
             )
         )
     registry = archive_state(app.env).registry.by_name
-    urls = entry_urls(domain, app.builder)  # type: ignore[arg-type]
+    urls = entry_urls(domain, app.builder)
     entities = []
     for (kind, name), url in sorted(urls.items()):
         entry = registry.get(name) if kind == "company" else None
