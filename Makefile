@@ -32,11 +32,11 @@ $(MERMAID): tools/vendor_mermaid.py
 mermaid: $(MERMAID)
 
 html: $(STAMP) $(MERMAID)
-	$(SPHINXBUILD) -b html -j $(JOBS) $(SPHINXOPTS) $(DOCS) $(BUILD)/html
+	$(SPHINXBUILD) -b html -j $(JOBS) -d $(BUILD)/doctrees $(SPHINXOPTS) $(DOCS) $(BUILD)/html
 
 # Strict: every warning (a broken post, a missing link target, a bad registry entry) fails.
 check: $(STAMP) $(MERMAID)
-	$(SPHINXBUILD) -b html -j $(JOBS) -W --keep-going -D postarchive_strict=1 $(SPHINXOPTS) $(DOCS) $(BUILD)/check
+	$(SPHINXBUILD) -b html -j $(JOBS) -d $(BUILD)/doctrees-check -W --keep-going -D postarchive_strict=1 $(SPHINXOPTS) $(DOCS) $(BUILD)/check
 
 latexpdf: $(STAMP)
 	@$(BIN)/python tools/system_deps.py latex
@@ -46,9 +46,8 @@ latexpdf: $(STAMP)
 # Live preview on http://127.0.0.1:8000/ (the default html_baseurl). Rebuilds when a post or the
 # registry changes; ignores the pages the extension generates into docs/ so it never loops.
 serve: $(STAMP) $(MERMAID)
-	$(BIN)/sphinx-autobuild $(DOCS) $(BUILD)/html -j $(JOBS) --watch posts \
-		--re-ignore '/$(DOCS)/(_build/|\.postarchive-generated\.json$$|[0-9]{4}/|(archive|_archive|tags|categories|authors|companies)/)' \
-		$(SERVEOPTS)
+	$(BIN)/sphinx-autobuild $(DOCS) $(BUILD)/html -d $(BUILD)/doctrees -j $(JOBS) --watch posts \
+		--re-ignore "$$($(BIN)/postarchive paths --ignore-regex)" $(SERVEOPTS)
 
 test: $(STAMP) $(MERMAID)
 	@$(BIN)/python tools/system_deps.py all
@@ -67,5 +66,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCHOPTS)
 
 clean:
-	rm -rf $(BUILD) $(DOCS)/.postarchive-generated.json $(DOCS)/[0-9][0-9][0-9][0-9] \
-		$(DOCS)/archive $(DOCS)/_archive $(DOCS)/tags $(DOCS)/categories $(DOCS)/authors $(DOCS)/companies
+	rm -rf $(BUILD)
+	@test -x $(BIN)/postarchive && cd $(DOCS) && $(CURDIR)/$(BIN)/postarchive paths | xargs rm -rf || true

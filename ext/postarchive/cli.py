@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .model.kinds import GENERATED_ROOTS, MANIFEST
 from .model.registry import Company, Registry, load_registry
 from .posts.post import normalize_name
 
@@ -161,7 +162,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--pattern", action="append", choices=list(PATTERNS), help="使うパターン (繰り返し可, 既定: すべて)"
     )
     suggest_parser.set_defaults(handler=companies_suggest)
+    paths_parser = commands.add_parser(
+        "paths", help="生成ページのフォルダ (docs/ からの相対パス): Makefile の clean と make serve が使う"
+    )
+    paths_parser.add_argument(
+        "--ignore-regex", action="store_true", help="sphinx-autobuild の --re-ignore に渡す正規表現を出す"
+    )
+    paths_parser.set_defaults(handler=print_paths)
     return parser
+
+
+def print_paths(args: argparse.Namespace) -> int:
+    """The generated pages' roots, one per line (``YYYY`` stands for the year folders), or one regex."""
+    if args.ignore_regex:
+        print(generated_paths_regex())
+    else:
+        print("\n".join([MANIFEST, "[0-9][0-9][0-9][0-9]", *GENERATED_ROOTS]))
+    return 0
+
+
+def generated_paths_regex() -> str:
+    """What ``make serve`` must not watch under docs/: the build folder and every generated page."""
+    roots = "|".join(GENERATED_ROOTS)
+    return rf"/docs/(_build/|{MANIFEST.replace('.', chr(92) + '.')}$|[0-9]{{4}}/|({roots})/)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

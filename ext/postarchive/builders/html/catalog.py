@@ -17,6 +17,7 @@ from sphinx.util import logging
 
 from ...domain.archive import ArchiveDomain
 from ...domain.state import archive_state
+from ...model.kinds import HTML_BUILDERS
 from ...model.registry import Registry
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ def build_catalog(domain: ArchiveDomain, builder: Builder, registry: Registry, b
 
 
 def write_catalog(app: Sphinx, exception: BaseException | None) -> None:
-    if exception is not None or app.builder.format != "html" or app.builder.name in ("singlehtml", "epub"):
+    if exception is not None or app.builder.name not in HTML_BUILDERS:
         return
     domain: ArchiveDomain = app.env.get_domain("archive")  # type: ignore[assignment]
     catalog = build_catalog(domain, app.builder, archive_state(app.env).registry, app.config.html_baseurl or "")

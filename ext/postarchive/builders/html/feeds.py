@@ -29,7 +29,7 @@ from sphinx.util import logging
 
 from ...domain.archive import ArchiveDomain
 from ...domain.state import archive_state
-from ...model.kinds import entry_docname
+from ...model.kinds import HTML_BUILDERS, entry_docname
 from ...model.schema import PostMeta
 from ...model.urls import absolute_url, normalize_baseurl
 from ...posts.post import normalize_name
@@ -39,7 +39,6 @@ logger = logging.getLogger(__name__)
 ROOT_FEEDS = ("atom.xml", "feed.xml")
 FEED_NAME = "atom.xml"
 FEED_OBJTYPES = {"tag": "tags", "company": "companies"}  # objtype → meta key
-HTML_BUILDERS = frozenset({"html", "dirhtml"})
 XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 

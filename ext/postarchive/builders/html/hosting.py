@@ -27,6 +27,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from ...assets import STATIC_DIR
+from ...model.kinds import HTML_BUILDERS
 from ...model.urls import absolute_url, normalize_baseurl, permalink_path, resolve_against
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 MERMAID_ENTRY = "mermaid/mermaid.esm.min.mjs"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-HTML_BUILDERS = frozenset({"html", "dirhtml"})
 DESCRIPTION_LENGTH = 200
 
 

@@ -49,11 +49,11 @@ from sphinx.util import logging
 
 from ...assets import TEMPLATES_DIR
 from ...domain.archive import ArchiveDomain
+from ...model.kinds import HTML_BUILDERS
 
 logger = logging.getLogger(__name__)
 
 
-HTML_BUILDERS = frozenset({"html", "dirhtml"})
 INDEX_DIR = "_static/search"
 INDEX_VERSION = 2
 DELTA_MIN = 64  # posts the delta tier may hold (or 5 % of the archive, whichever is more) before compaction
