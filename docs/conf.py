@@ -27,7 +27,7 @@ postarchive_latest_count = 12
 
 # --- sources -----------------------------------------------------------------------------------
 root_doc = "index"
-exclude_patterns = ["_build", "_archive", ".postarchive-generated.json", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_archive", "design", ".postarchive-generated.json", "Thumbs.db", ".DS_Store"]  # design/: maintainer notes
 myst_enable_extensions = ["colon_fence"]
 myst_heading_anchors = 0
 suppress_warnings = ["myst.header"]
