@@ -1,4 +1,4 @@
-"""The build's memory policy (postarchive/memory.py): what it changes must leave builds as they were."""
+"""The Sphinx patches (postarchive/sphinxpatches.py): what they change must leave builds as they were."""
 
 from __future__ import annotations
 
@@ -33,12 +33,26 @@ def test_write_chunks_are_capped_and_read_chunks_are_sphinx_own(monkeypatch: pyt
 
     pages = [f"page{index}" for index in range(100)]
     chunks = memory.capped_chunks(sphinx_chunks)
+    monkeypatch.setattr(memory.PHASE, "active", True)
     monkeypatch.setattr(memory.PHASE, "reading", True)
     assert chunks(pages, 2) == sphinx_chunks(pages, 2)
     monkeypatch.setattr(memory.PHASE, "reading", False)
     written = chunks(pages, 2)
     assert max(len(chunk) for chunk in written) == memory.WRITE_CHUNK
     assert [page for chunk in written for page in chunk] == pages
+    monkeypatch.setattr(memory.PHASE, "active", False)  # postarchive_sphinx_patches off: Sphinx's own chunks
+    assert chunks(pages, 2) == sphinx_chunks(pages, 2)
+
+
+@pytest.mark.sphinx
+def test_with_patches_off_sphinx_runs_as_shipped(tmp_path: Path) -> None:
+    srcdir = copy_docs(tmp_path / "docs")
+    posts = copy_posts(tmp_path / "posts", sorted(SEEDS.glob("*.md")))
+    build = run_build(srcdir, posts, parallel=2, confoverrides={"postarchive_sphinx_patches": False})
+    assert not getattr(build.app.builder.render_partial, "keeps_parent", False)
+    patched = run_build(srcdir, posts, parallel=2)
+    assert getattr(patched.app.builder.render_partial, "keeps_parent", False)
+    assert patched.post_html("2025/10/09/2-gmoai") == build.post_html("2025/10/09/2-gmoai")
 
 
 @pytest.mark.sphinx

@@ -26,7 +26,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .pages.header import setup_postpage
     from .pages.mentions import setup_mentions
     from .pages.site import setup_site
-    from .sphinxpatches import setup_memory
+    from .sphinxpatches import setup_patches
 
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
@@ -43,7 +43,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_check(app)
     setup_search(app)
     setup_nav(app)
-    setup_memory(app)
+    setup_patches(app)
     return {
         "version": __version__,
         "env_version": 3,  # PostRecord.meta is a PostMeta

@@ -63,6 +63,13 @@ class ArchiveConfig:
         metadata={"help": "記事の問題をエラーとして扱う (make check が有効にする)", "rebuild": ""},
     )
 
+    sphinx_patches: bool = field(
+        default=True,
+        metadata={
+            "help": "Sphinx 内部の性能パッチ (並列処理の待ち行列・メモリ; postarchive/sphinxpatches.py) を使う",
+            "rebuild": "",
+        },
+    )
     search: bool = field(
         default=True,
         metadata={

@@ -1,4 +1,24 @@
-"""Memory and processes during a build: long-lived objects frozen, parallel work bounded, small reads serial.
+"""Every patch of Sphinx (and sphinxcontrib-mermaid) internals, quarantined here behind one setting.
+
+``postarchive_sphinx_patches`` (default on: each patch below was measured with ``make bench``) switches
+the performance patches; with it off, Sphinx and its extensions run exactly as shipped. Each patch names
+the upstream issue it works around:
+
+- ``ParallelTasks.add_task`` waits while a resolved chunk is already queued, write chunks are capped
+  (``sphinx.builders.make_chunks``), small reads run in the main process (``app.parallel``):
+  sphinx-doc/sphinx#11448 ("Restructuring multiprocessing": memory and process creation at 500+ pages)
+  and #6330 (a queue for parallel work).
+- ``render_partial`` gives the title node its parent back: sphinx-doc/sphinx#11707 (titles rendered
+  through a fake document per page).
+- sphinxcontrib-mermaid's ``Template`` compiled once instead of per diagram: no upstream issue filed.
+- Always on (a correctness fix, not an optimisation): the ``.post.md`` suffix is put first in
+  ``app.registry.source_suffix``, because Sphinx takes the first matching suffix and ``.md`` also matches
+  ``index.post.md`` (no upstream issue filed; ``domain/parser.py`` registers the suffix).
+
+The patches are applied for a build only when the setting is on (``config-inited``); the process-wide
+wrappers installed then do nothing in a build that has it off (``PHASE.active``).
+
+Memory and processes during a build: long-lived objects frozen, parallel work bounded, small reads serial.
 
 A build's main process holds the environment and the archive's model of every post for its whole life, and
 creates and drops a great many cyclic objects on top of them: each doctree it loads in the write phase (nodes
@@ -73,6 +93,8 @@ def freeze_long_lived(*_: Any) -> None:
 
 
 def start_reading(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    if not PHASE.active:
+        return
     PHASE.reading = True
     PHASE.large = len(docnames) >= LARGE_READ
     if PHASE.large:
@@ -106,6 +128,8 @@ def render_partial_keeping_parent(render: Callable[[Any], dict[str, str]]) -> Ca
 
 def release_rendered_titles(app: Sphinx) -> None:
     """``builder-inited``: ``render_partial`` leaves the node it rendered as it found it."""
+    if not PHASE.active:
+        return
     render = getattr(app.builder, "render_partial", None)
     if render is not None and not getattr(render, "keeps_parent", False):
         wrapped = render_partial_keeping_parent(render)
@@ -115,6 +139,7 @@ def release_rendered_titles(app: Sphinx) -> None:
 
 @dataclass
 class BuildPhase:
+    active: bool = False  # postarchive_sphinx_patches is on for the running build
     reading: bool = False
     large: bool = False  # this build reads at least LARGE_READ pages
     parallel: int = 0  # the -j that a small read set aside (read serially), given back for the write
@@ -142,6 +167,9 @@ def bounded_queue(add_task: Callable[..., None]) -> Callable[..., None]:
     def add_task_bounded(
         self: ParallelTasks, task_func: Callable[..., Any], arg: Any = None, result_func: Any = None
     ) -> None:
+        if not PHASE.active:
+            add_task(self, task_func, arg, result_func)
+            return
         add_task(self, task_func, arg, collect_after(result_func))
         waiting, join_one = getattr(self, "_precvs_waiting", None), getattr(self, "_join_one", None)
         if waiting is None or join_one is None:  # another Sphinx: its own queueing
@@ -161,7 +189,7 @@ def bounded_queue(add_task: Callable[..., None]) -> Callable[..., None]:
 def capped_chunks(make_chunks: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
     def make_chunks_capped(arguments: Sequence[Any], nproc: int, maxbatch: int = 10) -> list[Any]:
         chunks = make_chunks(arguments, nproc, maxbatch)
-        if PHASE.reading or not chunks or len(chunks[0]) <= WRITE_CHUNK:
+        if not PHASE.active or PHASE.reading or not chunks or len(chunks[0]) <= WRITE_CHUNK:
             return chunks
         return [arguments[start : start + WRITE_CHUNK] for start in range(0, len(arguments), WRITE_CHUNK)]
 
@@ -181,12 +209,45 @@ def bound_parallel_work() -> None:
 def unfreeze(app: Sphinx, exception: BaseException | None) -> None:
     if PHASE.parallel:
         app.parallel, PHASE.parallel = PHASE.parallel, 0
-    PHASE.reading = PHASE.large = False
+    PHASE.reading = PHASE.large = PHASE.active = False
     gc.unfreeze()
 
 
-def setup_memory(app: Sphinx) -> None:
-    bound_parallel_work()
+def compile_mermaid_templates_once() -> None:
+    """sphinxcontrib-mermaid compiles its three constant Jinja templates again for every page with a
+    diagram (about 5 ms each: 4 s of a 300-post build, for the company pages); compile each once.
+    """
+    import functools
+
+    import sphinxcontrib.mermaid as mermaid_module
+
+    if not getattr(mermaid_module.Template, "postarchive_cached", False):
+        cached = functools.lru_cache(maxsize=16)(mermaid_module.Template)
+        cached.postarchive_cached = True  # type: ignore[attr-defined]
+        mermaid_module.Template = cached  # type: ignore[attr-defined,assignment,misc]
+
+
+def apply_patches(app: Sphinx, config: Any) -> None:
+    """``config-inited``: the performance patches, for this build, when ``postarchive_sphinx_patches`` is on."""
+    PHASE.active = bool(config.postarchive_sphinx_patches)
+    if PHASE.active:
+        bound_parallel_work()
+        compile_mermaid_templates_once()
+
+
+def put_post_suffix_first(app: Sphinx, config: Any) -> None:
+    """Sphinx takes the first matching suffix, and ``.md`` would also match ``index.post.md``."""
+    from .domain.parser import POST_SUFFIX
+
+    suffixes = dict(config.source_suffix)
+    filetype = suffixes.pop(POST_SUFFIX, "postarchive-post")
+    config.source_suffix = {POST_SUFFIX: filetype, **suffixes}
+    app.registry.source_suffix = config.source_suffix
+
+
+def setup_patches(app: Sphinx) -> None:
+    app.connect("config-inited", apply_patches)
+    app.connect("config-inited", put_post_suffix_first, priority=850)
     app.connect("builder-inited", release_rendered_titles)
     app.connect("env-before-read-docs", start_reading, priority=LAST)
     app.connect("env-updated", stop_reading, priority=LAST)

@@ -220,18 +220,9 @@ class PostParser(MystParser):
 POST_SUFFIX = ".post.md"
 
 
-def put_post_suffix_first(app: Sphinx, config: Any) -> None:
-    """Sphinx takes the first matching suffix, and ``.md`` would also match ``index.post.md``."""
-    suffixes = dict(config.source_suffix)
-    filetype = suffixes.pop(POST_SUFFIX, "postarchive-post")
-    config.source_suffix = {POST_SUFFIX: filetype, **suffixes}
-    app.registry.source_suffix = config.source_suffix
-
-
 def setup_parser(app: Sphinx) -> None:
     app.add_source_suffix(POST_SUFFIX, "postarchive-post")
     app.add_source_parser(PostParser)
-    app.connect("config-inited", put_post_suffix_first, priority=850)
 
 
 __all__ = ["PostParser", "PostRenderer", "create_post_parser", "setup_parser", "token_line"]

@@ -233,22 +233,7 @@ def finish_site(app: Sphinx, exception: BaseException | None) -> None:
         robots.write_text(robots_content, encoding="utf-8")
 
 
-def compile_mermaid_templates_once() -> None:
-    """sphinxcontrib-mermaid compiles its three constant Jinja templates again for every page with a
-    diagram (about 5 ms each: 4 s of a 300-post build, for the company pages); compile each once.
-    """
-    import functools
-
-    import sphinxcontrib.mermaid as mermaid_module
-
-    if not getattr(mermaid_module.Template, "postarchive_cached", False):
-        cached = functools.lru_cache(maxsize=16)(mermaid_module.Template)
-        cached.postarchive_cached = True  # type: ignore[attr-defined]
-        mermaid_module.Template = cached  # type: ignore[attr-defined,assignment,misc]
-
-
 def setup_hosting(app: Sphinx) -> None:
-    compile_mermaid_templates_once()
     for extension in ("sphinx_sitemap", "sphinxext.opengraph", "notfound.extension", "sphinxcontrib.mermaid"):
         app.setup_extension(extension)
     app.connect("config-inited", configure, priority=800)
