@@ -23,8 +23,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .domain.archive import setup_domain
     from .domain.config import setup_config
     from .domain.parser import setup_parser
-    from .pages.header import setup_postpage
-    from .pages.mentions import setup_mentions
+    from .pages.decorate import setup_decorate
     from .pages.site import setup_site
     from .sphinxpatches import setup_patches
 
@@ -34,8 +33,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_parser(app)
     setup_domain(app)
     setup_site(app)
-    setup_postpage(app)
-    setup_mentions(app)
+    setup_decorate(app)
     setup_catalog(app)
     setup_latex(app)
     setup_hosting(app)

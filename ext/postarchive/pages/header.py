@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.application import Sphinx
 
-from ..domain.archive import ArchiveDomain
 from ..model.schema import PostMeta
+
+HEADER_CLASS = "post-meta"  # the generated header under the title
+RELATED_CLASS = "related-posts"  # the generated related-posts section
+GENERATED_CLASSES = frozenset({HEADER_CLASS, RELATED_CLASS})  # not the post's own text (search, mentions skip them)
 
 
 def xref(objtype: str, target: str, text: str | None = None) -> addnodes.pending_xref:
@@ -34,7 +36,7 @@ def meta_field(label: str, items: list[nodes.Node], classes: str) -> nodes.inlin
 
 
 def post_header(meta: PostMeta) -> nodes.container:
-    header = nodes.container(classes=["post-meta"])
+    header = nodes.container(classes=[HEADER_CLASS])
     line = nodes.paragraph(classes=["post-meta-line"])
     line += nodes.inline(meta.date_display, meta.date_display, classes=["post-date"])
     if meta.author:
@@ -60,7 +62,7 @@ def post_header(meta: PostMeta) -> nodes.container:
 def related_section(meta: PostMeta) -> nodes.section | None:
     if not meta.related:
         return None
-    section = nodes.section(ids=["related-posts"], classes=["related-posts"])
+    section = nodes.section(ids=[RELATED_CLASS], classes=[RELATED_CLASS])
     section += nodes.title("関連記事", "関連記事")
     items = nodes.bullet_list()
     for docname in meta.related:
@@ -73,12 +75,8 @@ def related_section(meta: PostMeta) -> nodes.section | None:
     return section
 
 
-def decorate_post(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: add the header under the title and related posts at the end."""
-    domain: ArchiveDomain = app.env.get_domain("archive")  # type: ignore[assignment]
-    meta = domain.post_meta(app.env.docname)
-    if meta is None:
-        return
+def add_header_and_related(doctree: nodes.document, meta: PostMeta) -> None:
+    """The header under the title, the description meta tag, and related posts at the end."""
     sections = [node for node in doctree.children if isinstance(node, nodes.section)]
     if not sections:
         return
@@ -90,7 +88,3 @@ def decorate_post(app: Sphinx, doctree: nodes.document) -> None:
     related = related_section(meta)
     if related is not None:
         top += related
-
-
-def setup_postpage(app: Sphinx) -> None:
-    app.connect("doctree-read", decorate_post)

@@ -12,12 +12,9 @@ from collections.abc import Iterator
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.application import Sphinx
 
-from ..domain.archive import ArchiveDomain
-from ..domain.state import archive_state
 from ..model.registry import Registry
-from ..pages.header import xref
+from ..pages.header import GENERATED_CLASSES, xref
 
 SKIP = (
     nodes.title,
@@ -34,7 +31,7 @@ SKIP = (
     addnodes.pending_xref,
     addnodes.index,
 )
-SKIP_CLASSES = {"post-meta", "related-posts"}
+SKIP_CLASSES = GENERATED_CLASSES
 
 
 def section_texts(section: nodes.Element) -> Iterator[nodes.Text]:
@@ -81,21 +78,11 @@ def link_section(section: nodes.Element, registry: Registry, wanted: set[str]) -
     return count
 
 
-def link_first_mentions(app: Sphinx, doctree: nodes.document) -> None:
-    domain: ArchiveDomain = app.env.get_domain("archive")  # type: ignore[assignment]
-    meta = domain.post_meta(app.env.docname)
-    if not meta or not meta.companies:
-        return
-    registry = archive_state(app.env).registry
-    wanted = set(meta.companies) & set(registry.by_name)
+def link_first_mentions(doctree: nodes.document, companies: tuple[str, ...], registry: Registry) -> None:
+    wanted = set(companies) & set(registry.by_name)
     if not wanted:
         return
     for section in list(doctree.findall(nodes.section)):
         if SKIP_CLASSES & set(section.get("classes", [])):
             continue
         link_section(section, registry, wanted)
-
-
-def setup_mentions(app: Sphinx) -> None:
-    # before the post header and related posts are added (priority 500), which are skipped anyway
-    app.connect("doctree-read", link_first_mentions, priority=450)

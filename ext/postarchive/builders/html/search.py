@@ -50,6 +50,7 @@ from sphinx.util import logging
 from ...assets import TEMPLATES_DIR
 from ...domain.archive import ArchiveDomain
 from ...model.kinds import HTML_BUILDERS
+from ...pages.header import GENERATED_CLASSES
 
 logger = logging.getLogger(__name__)
 
@@ -604,7 +605,7 @@ def text_file(env: BuildEnvironment, docname: str) -> Path:
 
 
 def capture_text(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read`` (before the header and related posts are added): a post's title and body text, to a file
+    """``doctree-read``: a post's title and body text (without the generated header and related posts), to a file
     of its own (each worker writes only the posts it reads, so parallel reads never share a file)."""
     meta = app.env.get_domain("archive").post_meta(app.env.docname)  # type: ignore[attr-defined]
     if meta is None:
@@ -614,7 +615,11 @@ def capture_text(app: Sphinx, doctree: nodes.document) -> None:
         return
     top = sections[0]
     title = next((reader_text(child) for child in top.children if isinstance(child, nodes.title)), "")
-    body = "\n".join(reader_text(child) for child in top.children if not isinstance(child, nodes.title))
+    body = "\n".join(
+        reader_text(child)
+        for child in top.children
+        if not isinstance(child, nodes.title) and not GENERATED_CLASSES & set(child.get("classes", []))
+    )
     path = text_file(app.env, app.env.docname)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps([title or meta.title, body], ensure_ascii=False), encoding="utf-8")
@@ -693,7 +698,7 @@ def write_search_index(app: Sphinx, exception: BaseException | None) -> None:
 def setup_search(app: Sphinx) -> None:
     app.connect("config-inited", configure)
     app.connect("builder-inited", turn_off_stock_search)
-    app.connect("doctree-read", capture_text, priority=400)
+    app.connect("doctree-read", capture_text)
     app.connect("env-purge-doc", purge_text)
     app.connect("html-page-context", page_context)
     app.connect("html-collect-pages", search_page)
