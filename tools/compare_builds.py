@@ -53,7 +53,10 @@ def main() -> int:
             print(f"only {where}: {page}")
     differing = 0
     for page in sorted(pages & others):
-        old, new = normalised(args.before / page, set(args.ignore_attr)), normalised(args.after / page, set(args.ignore_attr))
+        old, new = (
+            normalised(args.before / page, set(args.ignore_attr)),
+            normalised(args.after / page, set(args.ignore_attr)),
+        )
         if old != new:
             differing += 1
             diff = list(difflib.unified_diff(old, new, lineterm="", n=0))[2:8]
