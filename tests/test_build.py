@@ -156,5 +156,5 @@ def test_unknown_front_matter_is_kept_as_page_metadata(archive_factory) -> None:
     build = archive_factory([Path(__file__).parent / "data" / "2025-10-13-headings.md"])
     meta = build.app.env.get_domain("archive").post_meta("2025/10/13/headings/index")
     assert meta is not None
-    assert meta["extra"] == {"pillar_article": True}
-    assert meta["description"] == "見出しの扱いを確かめる記事"
+    assert meta.extra == {"pillar_article": True}
+    assert meta.description == "見出しの扱いを確かめる記事"
