@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from postarchive.pages.render import copy_sources
 from sphinx.testing.util import SphinxTestApp
 
@@ -52,6 +53,18 @@ class Build:
 
     def post_html(self, permalink: str) -> str:
         return (self.outdir / permalink.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def parse_html(html: str) -> BeautifulSoup:
+    """A page as a reader's browser sees its structure (the tests read HTML with a parser, never regexes)."""
+    return BeautifulSoup(html, "html.parser")
+
+
+def article_of(html: str) -> BeautifulSoup:
+    """The page's main content, without the theme's chrome (header, sidebars, footer)."""
+    found = parse_html(html).select_one("article.bd-article")
+    assert found is not None, "no <article class=bd-article> in the page"
+    return found
 
 
 def copy_docs(destination: Path) -> Path:

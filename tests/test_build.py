@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from html import unescape
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SEEDS, Build
+from conftest import CORPUS, SEEDS, Build, article_of, parse_html
 from postarchive.config import ArchiveConfig
 from postarchive.posts.reading import read_post
 
@@ -20,14 +19,10 @@ REPAIRED_TITLES = {
 }
 
 
-def article(html: str) -> str:
-    """The page's main content, without theme chrome."""
-    start, end = html.find('<article class="bd-article">'), html.find("</article>")
-    return html[start:end]
-
-
-def visible_text(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", "", html))
+def article_text(html: str) -> str:
+    """The text of the page's main content ("" for a page without one, such as a redirect)."""
+    found = parse_html(html).select_one("article.bd-article")
+    return found.get_text() if found is not None else ""
 
 
 def test_every_seed_is_served_at_its_permalink(seeds_build: Build) -> None:
@@ -41,14 +36,15 @@ def test_every_seed_is_served_at_its_permalink(seeds_build: Build) -> None:
 
 @pytest.mark.parametrize("permalink", sorted(REPAIRED_TITLES))
 def test_repaired_titles_are_shown_once(seeds_build: Build, permalink: str) -> None:
-    text = visible_text(article(seeds_build.post_html(permalink)))
-    assert text.count(REPAIRED_TITLES[permalink]) == 1
-    assert REPAIRED_TITLES[permalink] in visible_text(seeds_build.post_html(permalink).split("</title>")[0])
+    html = seeds_build.post_html(permalink)
+    assert article_text(html).count(REPAIRED_TITLES[permalink]) == 1
+    title = parse_html(html).find("title")
+    assert title is not None and REPAIRED_TITLES[permalink] in title.get_text()
 
 
 def test_no_markers_or_stray_emphasis_anywhere(seeds_build: Build) -> None:
     for page in seeds_build.outdir.rglob("*.html"):
-        text = visible_text(article(page.read_text(encoding="utf-8")))
+        text = article_text(page.read_text(encoding="utf-8"))
         assert "---END---" not in text, page
         assert "**" not in text, page
 
@@ -56,9 +52,9 @@ def test_no_markers_or_stray_emphasis_anywhere(seeds_build: Build) -> None:
 def test_cjk_emphasis_is_bold(seeds_build: Build) -> None:
     html = seeds_build.post_html("/2025/10/09/2-gmoai/")
     # the company name inside may be linked (first mention): compare the text of the bold run
-    strong = re.search(r"<strong>((?:(?!</strong>).)*AIRoA(?:(?!</strong>).)*)</strong>にも", html)
-    assert strong is not None
-    assert re.sub(r"<[^>]+>", "", strong.group(1)) == "AIロボット協会（AIRoA）"
+    bold = [node for node in article_of(html).find_all("strong") if "AIRoA" in node.get_text()]
+    assert [node.get_text() for node in bold] == ["AIロボット協会（AIRoA）"]
+    assert str(bold[0].next_sibling).startswith("にも")
 
 
 def test_post_header_shows_jst_date_and_links(seeds_build: Build) -> None:
@@ -70,7 +66,11 @@ def test_post_header_shows_jst_date_and_links(seeds_build: Build) -> None:
 
 def test_landing_page_links_every_post_newest_first(seeds_build: Build) -> None:
     html = seeds_build.html("index")
-    links = re.findall(r'href="(\d{4}/\d{2}/\d{2}/[^/"]+)/index.html"', html)
+    links = [
+        href.removesuffix("/index.html")
+        for anchor in article_of(html).find_all("a", href=True)
+        if (href := str(anchor["href"]))[:4].isdigit() and href.count("/") == 4
+    ]
     expected = ["2025/11/10/3-gmogpu", "2025/10/21/2-ai-article-update", "2025/10/11/2-beyond"]
     assert links[:3] == expected
     assert {link for link in links} >= {"2025/10/09/2-gmoai", "2025/09/18/1-ai-article-update"}
@@ -120,9 +120,9 @@ def test_links_between_posts_are_checked(archive_factory) -> None:  # type: igno
 
 def test_dollar_amounts_stay_money(archive_factory) -> None:  # type: ignore[no-untyped-def]
     build = archive_factory([*sorted(SEEDS.glob("*.md")), Path(__file__).parent / "data" / "2025-10-12-links.md"])
-    text = visible_text(article(build.post_html("/2025/10/12/links/")))
-    assert "$60 から $100" in text
-    assert "math" not in article(build.post_html("/2025/10/12/links/"))
+    page = article_of(build.post_html("/2025/10/12/links/"))
+    assert "$60 から $100" in page.get_text()
+    assert not page.select(".math, math")
 
 
 @pytest.mark.slow
@@ -139,13 +139,18 @@ def test_corpus_builds_with_every_post_at_its_permalink(corpus_build: Build) -> 
 
 def test_headings_are_demoted_and_anchored_distinctly(archive_factory) -> None:  # type: ignore[no-untyped-def]
     build = archive_factory([Path(__file__).parent / "data" / "2025-10-13-headings.md"])
-    html = article(build.post_html("/2025/10/13/headings/"))
-    assert html.count("<h1>") == 1 and "<h1>見出しのテスト" in html
-    assert "<h2>本文の中の大見出し" in html
-    assert html.count("<h3>まとめ") == 2
-    slugs = re.findall(r'<span id="([^"]+)"></span><h3>まとめ', html)
-    assert slugs == ["まとめ", "まとめ-1"]  # readable Japanese anchors, distinct for repeated headings
-    assert "<h4>いきなり深い見出し" in html  # no jump from h3 to h5
+    page = article_of(build.post_html("/2025/10/13/headings/"))
+
+    def headings(level: int) -> list[str]:
+        return [h.get_text().strip() for h in page.find_all(f"h{level}")]
+
+    assert [h.startswith("見出しのテスト") for h in headings(1)] == [True]
+    assert any(h.startswith("本文の中の大見出し") for h in headings(2))
+    summaries = [h for h in page.find_all("h3") if h.get_text().startswith("まとめ")]
+    assert len(summaries) == 2
+    anchors = [str(h.find_previous_sibling("span")["id"]) for h in summaries]  # type: ignore[index]
+    assert anchors == ["まとめ", "まとめ-1"]  # readable Japanese anchors, distinct for repeated headings
+    assert any(h.startswith("いきなり深い見出し") for h in headings(4))  # no jump from h3 to h5
     assert "myst.header" not in build.warnings and "WARNING" not in build.warnings
     assert '<meta content="見出しの扱いを確かめる記事" name="description" />' in build.post_html(
         "/2025/10/13/headings/"

@@ -27,16 +27,3 @@ def test_gitignore_ignores_every_generated_root() -> None:
 
 def test_paths_lists_the_vocabulary() -> None:
     assert postarchive_paths() == [MANIFEST, "[0-9][0-9][0-9][0-9]", *GENERATED_ROOTS]
-
-
-def test_serve_ignore_regex_matches_generated_pages_only() -> None:
-    import re
-
-    (regex,) = postarchive_paths("--ignore-regex")
-    pattern = re.compile(regex)
-    assert pattern.search("/work/docs/2025/10/22/slug/index.post.md")
-    assert pattern.search("/work/docs/companies/NVIDIA/index.md")
-    assert pattern.search("/work/docs/_build/html/index.html")
-    assert not pattern.search("/work/docs/index.md")
-    assert not pattern.search("/work/docs/companies.yml")
-    assert not pattern.search("/work/posts/2025-10-22-slug.md")

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from postarchive.cli import generated_paths_regex
 
 REPO = Path(__file__).resolve().parents[1]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -22,9 +23,8 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def serve_command(workdir: Path, port: int) -> list[str]:
     """The `make serve` recipe's sphinx-autobuild call, read from the Makefile (so the test checks it)."""
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    ignore = re.search(r"--re-ignore '([^']+)'", makefile)
-    assert ignore and "--watch posts" in makefile
-    regex = ignore.group(1).replace("$(DOCS)", "docs").replace("$$", "$")
+    assert "--watch posts" in makefile and "postarchive paths --ignore-regex" in makefile
+    regex = generated_paths_regex()
     autobuild = Path(sys.executable).with_name("sphinx-autobuild")
     return [
         str(autobuild),
