@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from postarchive.reading import read_post
-from postarchive.registry import Registry, load_registry, match_key
-from postarchive.site import mention_text
+from postarchive.config import ArchiveConfig
+from postarchive.model.mentions import mention_text
+from postarchive.model.registry import Registry, load_registry, match_key
+from postarchive.posts.reading import read_post
 
 REPO = Path(__file__).resolve().parents[1]
 REGISTRY = REPO / "docs" / "companies.yml"
@@ -53,7 +54,7 @@ def corpus_or_skip() -> Path:
 
 @cache
 def text_of(name: str) -> str:
-    result = read_post(CORPUS / name)
+    result = read_post(CORPUS / name, tz=ArchiveConfig().tz)
     assert result.post is not None, (name, [p.message for p in result.problems])
     return mention_text(result.post, result.post.body)
 
