@@ -177,6 +177,8 @@ def run_jekyll(work: Path, posts: list[Path]) -> tuple[dict[str, dict[str, str]]
 def build(posts_dir: Path, *, refresh: bool = False) -> tuple[dict[str, JekyllPost], dict[str, object]]:
     """Build (or reuse) the Jekyll site of every ``*.md`` post in posts_dir; also return build facts."""
     posts = sorted(Path(posts_dir).glob("*.md"))
+    if not posts:
+        raise FileNotFoundError(f"no *.md posts in {posts_dir}")
     version = jekyll_version()
     key = site_digest(posts, version)
     folder = cache_root() / key

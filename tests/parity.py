@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree, html
@@ -83,9 +84,6 @@ MARKUP_AS_TEXT: dict[str, re.Pattern[str]] = {
     "conflict marker": re.compile(r"(?:<{7}|>{7}|={7})"),
 }
 
-# The archive's company, tag, author and category cross-references: its own links, not the post's.
-ARCHIVE_XREF = ("archive-company", "archive-tag", "archive-author", "archive-category")
-
 
 def normalise(text: str) -> str:
     """NFKC, every run of whitespace one space, no space at either end."""
@@ -145,20 +143,14 @@ def archive_body(page: str, url: str, drop: Mapping[str, str] | None = None) -> 
     title = ""
     headings = article.xpath(".//h1")
     removed: Counter[str] = Counter()
-    for headerlink in article.xpath('.//a[contains(concat(" ", @class, " "), " headerlink ")]'):
-        remove(headerlink)
-    if headings:
-        title = normalise(headings[0].text_content())
-        remove(headings[0])
-        removed["title"] += 1
     for reason, xpath in (drop or {}).items():
         for element in article.xpath(xpath):
             remove(element)
             removed[reason] += 1
-    for link in article.xpath(".//a"):
-        if any(link.xpath(f'.//span[contains(concat(" ", @class, " "), " {name} ")]') for name in ARCHIVE_XREF):
-            unwrap(link)
-            removed["archive cross-reference"] += 1
+    if headings:
+        title = normalise(headings[0].text_content())
+        remove(headings[0])
+        removed["title"] += 1
     return Body(article, title, url, removed)
 
 
@@ -230,6 +222,7 @@ def link_key(href: str, page_url: str, site_url: str) -> str:
 @dataclass
 class Features:
     text: str
+    blocks: str  # the visible text with a newline between blocks
     bold: list[str]
     italic: list[str]
     tables: list[tuple[int, ...]]  # per table: the number of cells of each row
@@ -271,7 +264,8 @@ def anchors_of(heading: etree._Element) -> set[str]:
 
 def features(body: Body, site_url: str) -> Features:
     root = body.root
-    text = normalise(visible_text(root))
+    blocks = visible_text(root)
+    text = normalise(blocks)
     prose = visible_text(root, skip_code=True)
     markup = Counter({name: len(pattern.findall(prose)) for name, pattern in MARKUP_AS_TEXT.items()})
     markup = +markup
@@ -286,6 +280,7 @@ def features(body: Body, site_url: str) -> Features:
     links = [link_key(a.get("href"), body.url, site_url) for a in root.xpath(".//a[@href]")]
     return Features(
         text=text,
+        blocks=blocks,
         bold=[normalise(e.text_content()) for e in root.xpath(".//strong | .//b")],
         italic=[normalise(e.text_content()) for e in root.xpath(".//em | .//i")],
         tables=tables,
@@ -307,6 +302,24 @@ def recall(reference: str, candidate: str) -> tuple[float, Counter[str]]:
     missing = wanted - have
     total = sum(wanted.values())
     return (1.0 if total == 0 else 1 - sum(missing.values()) / total), missing
+
+
+def shingle_recall(reference: str, candidate: str, size: int = 8) -> float:
+    """Share of the reference's distinct character n-grams in the candidate: which post a page is.
+
+    Bigrams cannot tell two Japanese posts on one subject apart; 8-character shingles can."""
+    a, b = (normalise(t).replace(" ", "") for t in (reference, candidate))
+    wanted = {a[i : i + size] for i in range(len(a) - size + 1)}
+    have = {b[i : i + size] for i in range(len(b) - size + 1)}
+    return 1.0 if not wanted else len(wanted & have) / len(wanted)
+
+
+def missing_blocks(reference: str, candidate: str, limit: int = 5) -> list[str]:
+    """The reference's blocks (paragraphs, items, cells, headings) whose text the candidate lacks."""
+    have = normalise(candidate).replace(" ", "")
+    lost = [block for block in dict.fromkeys(normalise(b) for b in reference.split("\n")) if block]
+    lost = [block for block in lost if block.replace(" ", "") not in have]
+    return sorted(lost, key=len, reverse=True)[:limit]
 
 
 def multiset_diff(expected: Iterable[object], actual: Iterable[object]) -> tuple[list[object], list[object]]:
@@ -338,13 +351,14 @@ def compare(
 ) -> dict[str, Check]:
     """Per check, whether the archive's post agrees with Jekyll's; ``ignore_links``: Jekyll links not compared."""
     checks: dict[str, Check] = {}
-    score, missing = recall(jekyll.text, archive.text)
+    score, _ = recall(jekyll.text, archive.text)
+    ok = score >= min_recall
     checks["text"] = Check(
         "text",
-        score >= min_recall,
+        ok,
         f"recall {score:.4f}",
-        [gram for gram, _ in missing.most_common(20)],
-        [],
+        [] if ok else missing_blocks(jekyll.blocks, archive.blocks),
+        [] if ok else missing_blocks(archive.blocks, jekyll.blocks),
     )
     shown = [f"{name} ×{count}" for name, count in archive.markup.items() if count > jekyll.markup.get(name, 0)]
     checks["markup"] = Check("markup", not shown, ", ".join(shown), [], shown)
@@ -362,3 +376,119 @@ def compare(
     ignored = set(ignore_links)
     checks["link"] = compare_lists("link", [link for link in jekyll.links if link not in ignored], archive.links)
     return checks
+
+
+# --- one post of a built archive against Jekyll's --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deliberate:
+    """A difference the archive makes on purpose: the reason, and how the comparison sets it aside."""
+
+    reason: str
+    archive_drop: str = ""  # XPath (inside the article) of archive additions removed before comparing
+    archive_unwrap: str = ""  # XPath of archive elements replaced by their content
+    jekyll_drop: str = ""  # XPath (inside Jekyll's body) of Jekyll output the archive leaves out
+    jekyll_drop_title: str = ""  # XPath of Jekyll elements left out when their text is the post's title
+    checks: tuple[str, ...] = ()  # the checks this difference is about (informational)
+
+
+@dataclass
+class PostResult:
+    name: str
+    jekyll_url: str
+    archive_url: str  # where the archive has the post's page ("" if nowhere)
+    checks: dict[str, Check]
+    jekyll_title: str = ""
+    archive_title: str = ""
+
+    @property
+    def failed(self) -> list[str]:
+        return [name for name, check in self.checks.items() if not check.ok]
+
+
+def filename_url(name: str, slug: str) -> str:
+    """The URL of a post by its file-name date (where the archive has put posts so far)."""
+    year, month, day = name[:4], name[5:7], name[8:10]
+    return f"/{year}/{month}/{day}/{slug}/"
+
+
+def archive_page(outdir: Path, url: str) -> str | None:
+    page = outdir / unquote(url).strip("/") / "index.html"
+    if not page.is_file():
+        return None
+    text = page.read_text(encoding="utf-8")
+    return text if "bd-article" in text else None  # a redirect page is not the post
+
+
+IDENTITY = 0.8  # share of a post's 8-character shingles an archive page must have to be that post's page
+POST_URL = re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/?#]+/")
+
+
+def compare_post(
+    name: str,
+    jekyll_url: str,
+    jekyll_html: str,
+    jekyll_title: str,
+    outdir: Path,
+    deliberate: Mapping[str, Deliberate],
+    site_url: str,
+    post_urls: set[str],
+    *,
+    url_exempt: str = "",
+    min_recall: float = 0.999,
+) -> PostResult:
+    """Compare one post; ``post_urls``: Jekyll's URL of every post of the corpus; ``url_exempt``: why
+    the post's own URL is not checked (it is unreachable on the blog too)."""
+    slug = jekyll_url.rstrip("/").rsplit("/", 1)[-1]
+    checks: dict[str, Check] = {}
+    drop = {key: d.archive_drop for key, d in deliberate.items() if d.archive_drop}
+    reference = normalise(visible_text(jekyll_body(jekyll_html, jekyll_url).root))
+    candidates = [jekyll_url, filename_url(name, slug)]
+    if url_exempt:
+        candidates.reverse()  # the post is not at Jekyll's URL on the blog either: look at its own first
+    page, found_at, strangers = None, "", []
+    for url in dict.fromkeys(candidates):
+        text = archive_page(outdir, url)
+        if text is None:
+            continue
+        # Is this page the post, or another post at the same URL? Most of its text must be there.
+        if shingle_recall(reference, normalise(visible_text(archive_body(text, url, drop).root))) >= IDENTITY:
+            page, found_at = text, url
+            break
+        strangers.append(url)
+    if url_exempt:
+        checks["url"] = Check("url", True, f"not checked: {url_exempt}")
+    else:
+        elsewhere = f", another post at {', '.join(strangers)}" if strangers else ""
+        checks["url"] = Check(
+            "url",
+            found_at == jekyll_url,
+            f"Jekyll {jekyll_url}, archive {found_at or 'nowhere'}{elsewhere}",
+            [jekyll_url] if found_at != jekyll_url else [],
+            [found_at] if found_at and found_at != jekyll_url else [],
+        )
+    if page is None:
+        return PostResult(name, jekyll_url, "", checks, jekyll_title)
+    mine = jekyll_body(jekyll_html, jekyll_url, jekyll_title)
+    theirs = archive_body(page, found_at, drop)
+    titles = {mine.title, theirs.title}
+    for difference in deliberate.values():
+        if difference.jekyll_drop:
+            for element in mine.root.xpath(difference.jekyll_drop):
+                remove(element)
+        if difference.jekyll_drop_title:
+            for element in mine.root.xpath(difference.jekyll_drop_title):
+                if normalise(element.text_content()) in titles:
+                    remove(element)
+    for difference in deliberate.values():
+        if difference.archive_unwrap:
+            for element in theirs.root.xpath(difference.archive_unwrap):
+                unwrap(element)
+    jekyll_facts, archive_facts = features(mine, site_url), features(theirs, site_url)
+    # Links to posts the corpus does not have: the archive cannot resolve them (it keeps the text).
+    elsewhere = [
+        link for link in jekyll_facts.links if POST_URL.match(link) and POST_URL.match(link)[0] not in post_urls
+    ]
+    checks.update(compare(jekyll_facts, archive_facts, min_recall=min_recall, ignore_links=elsewhere))
+    return PostResult(name, jekyll_url, found_at, checks, mine.title, theirs.title)
