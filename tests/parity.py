@@ -390,6 +390,7 @@ class Deliberate:
     archive_unwrap: str = ""  # XPath of archive elements replaced by their content
     jekyll_drop: str = ""  # XPath (inside Jekyll's body) of Jekyll output the archive leaves out
     jekyll_drop_title: str = ""  # XPath of Jekyll elements left out when their text is the post's title
+    jekyll_text: str = ""  # a regular expression: text in Jekyll's body the archive leaves out
     checks: tuple[str, ...] = ()  # the checks this difference is about (informational)
 
 
@@ -477,6 +478,12 @@ def compare_post(
         if difference.jekyll_drop:
             for element in mine.root.xpath(difference.jekyll_drop):
                 remove(element)
+        if difference.jekyll_text:
+            pattern = re.compile(difference.jekyll_text)
+            for element in mine.root.iter():
+                if isinstance(element.tag, str):
+                    element.text = pattern.sub("", element.text) if element.text else element.text
+                    element.tail = pattern.sub("", element.tail) if element.tail else element.tail
         if difference.jekyll_drop_title:
             for element in mine.root.xpath(difference.jekyll_drop_title):
                 if normalise(element.text_content()) in titles:

@@ -58,8 +58,10 @@ DELIBERATE: dict[str, Deliberate] = {
         ),
     ),
     "END markers": Deliberate(
-        "The generator's ---END--- separators (kramdown: <p>—END—</p>) are removed with a warning.",
+        "The generator's ---END--- separators (kramdown: <p>—END—</p>, or —END— inside the paragraph "
+        "above) are removed with a warning.",
         jekyll_drop='.//p[normalize-space(.)="—END—"]',
+        jekyll_text="—END—",  # a marker right under a paragraph line: kramdown keeps it in the paragraph
     ),
     "Liquid": Deliberate(
         "The archive removes Liquid tags ({% include ads-mid-article.html %}: an ad block, not the post); "
