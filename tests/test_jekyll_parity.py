@@ -138,8 +138,14 @@ def archive_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 
 
 @pytest.fixture(scope="module")
-def results(archive_build: Build, jekyll_site: dict[str, JekyllPost]) -> list[PostResult]:
+def results(jekyll_site: dict[str, JekyllPost], archive_build: Build) -> list[PostResult]:
+    # jekyll_site first: without jekyll the test stops (skips, or fails under CI) before the 2-minute build
     return parity_results(archive_build.outdir, jekyll_site)
+
+
+def _short(values: list[object], width: int = 160) -> str:
+    text = repr(values[:3])
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _examples(failures: list[PostResult], check: str, count: int = 5) -> str:
@@ -147,9 +153,9 @@ def _examples(failures: list[PostResult], check: str, count: int = 5) -> str:
     for result in failures[:count]:
         found = result.checks[check]
         lines.append(
-            f"  {result.name}: {found.detail}; Jekyll only {found.missing[:3]!r}; archive only {found.extra[:3]!r}"
+            f"  {result.name}: {found.detail}; Jekyll only {_short(found.missing)}; archive only {_short(found.extra)}"
         )
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n  (python tests/parity_report.py --archive <html> lists them all)"
 
 
 def test_every_post_is_compared(results: list[PostResult], jekyll_site: dict[str, JekyllPost]) -> None:
