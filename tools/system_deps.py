@@ -33,10 +33,11 @@ LATEX_FILES = {
     "tabulary.sty": "texlive-latex-extra",
 }
 FONTS = {"fc-list": "fontconfig"}
+JEKYLL = {"jekyll": "jekyll"}  # the production blog's renderer: the parity oracle (tests/jekyll_oracle.py)
 GROUPS = {
     "latex": [LATEX, POPPLER],
     "browser": [BROWSER, FONTS],
-    "all": [LATEX, POPPLER, BROWSER, FONTS],
+    "all": [LATEX, POPPLER, BROWSER, FONTS, JEKYLL],
 }
 
 
