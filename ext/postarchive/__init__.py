@@ -22,6 +22,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .builders.latex.book import setup_latex
     from .domain.archive import setup_domain
     from .domain.config import setup_config
+    from .domain.freshness import setup_freshness
     from .domain.parser import setup_parser
     from .pages.decorate import setup_decorate
     from .pages.site import setup_site
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_parser(app)
     setup_domain(app)
     setup_site(app)
+    setup_freshness(app)
     setup_decorate(app)
     setup_catalog(app)
     setup_latex(app)

@@ -37,6 +37,7 @@ class ArchiveState:
     nav: NavTree | None = None  # the sidebar's years → months → posts
     feed_paths: dict[str, str] | None = None  # entry page docname → its feed (computed once per build)
     glyphs: Any = None  # the PDF fonts' code points (computed once per LaTeX build)
+    read_docnames: list[str] = field(default_factory=list)  # what Sphinx reads in this build
 
     @property
     def by_docname(self) -> dict[str, Post]:
