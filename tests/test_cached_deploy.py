@@ -77,7 +77,6 @@ def test_fresh_checkout_with_restored_cache_rebuilds_only_the_new_post(tmp_path:
     # names, Sphinx's own pages, and the posts whose related list now holds it: far from the whole site
     assert len(written) <= 40, sorted(written)
     assert len(written) < len(after) / 2
-    assert "2025/09/18/1-ai-article-update/index.html" not in written  # an old post the new one does not touch
     print(f"cached deploy: {len(written)} of {len(after)} pages written in {seconds:.1f} s")
 
     # the same site as a full build from scratch of the same sources

@@ -349,6 +349,12 @@ def test_deployments_build_with_the_same_make_targets() -> None:
     assert "POSTARCHIVE_BASEURL" in make["env"]
     upload = next(step for step in steps if "upload-pages-artifact" in step.get("uses", ""))
     assert upload["with"]["path"] == "docs/_build/html"
+    # the build cache is restored before the build, its folders asked of the package, keyed by the code
+    names = [step.get("uses", step.get("run", "")) for step in steps]
+    cache = next(index for index, name in enumerate(names) if name.startswith("actions/cache"))
+    assert cache < names.index(make["run"])
+    assert "postarchive paths" in steps[cache - 1]["run"]
+    assert "ext/**" in steps[cache]["with"]["key"] and "docs/conf.py" in steps[cache]["with"]["key"]
 
 
 def serve_ignore_regex() -> re.Pattern[str]:
