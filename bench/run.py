@@ -7,16 +7,20 @@ For each size N it builds, from the same posts:
   a default Sphinx Makefile does (``sphinx -M html``, serial);
 * ``ablog`` — ABlog on the same posts (the Sphinx blogging peer), built like the floor.
 
-and records the cold full build (wall time, peak RSS of the process tree, output size, search index size), then
-two incremental rebuilds: after appending a paragraph to one post's body, and after replacing that post's tags
-(wall time and number of .html files re-written). Results go to RESULTS.md and <work>/results.json.
+and records the cold full build (wall time, peak memory of the process tree, the deployed folder and the caches
+beside it, search index size), then two incremental rebuilds: after appending a paragraph to one post's body, and
+after replacing that post's tags (wall time and number of .html files re-written). Every archive build also records
+its phases (bench/phase_timer.py: start-up, builder-inited, read, write, the search index, the feeds…). Results go
+to RESULTS.md and <work>/results.json.
 
-    python bench/run.py                                   # N = 300 (the shared corpus), 1,000 and 3,000
+    python bench/run.py                                   # N = 1,000 and 2,500, all three systems
+    python bench/run.py --sizes 10000 --only archive      # the archive alone (10,000 posts: no peers)
     python bench/run.py --sizes 20 --out /tmp/smoke.md --work /tmp/smoke   # a quick smoke run
 
 N = 300 is ../shared/corpus/posts, a smaller N its first N posts (by name), a larger one is generated with
-../shared/bench/gen_corpus.py (seed 1, cached in the work dir). Every system gets its own copy of the posts, so
-the edits never touch the source.
+../shared/bench/gen_corpus.py (seed 1; posts of the real size distribution, ~40 KB; cached in the work dir and
+regenerated when the generator or the corpus changes). Every system gets its own copy of the posts, so the edits
+never touch the source.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import argparse
 import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import importlib.metadata
 import itertools
 import json
@@ -48,9 +53,32 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
-SHARED = REPO.parent / "shared"
+
+
+def shared_dir() -> Path:
+    """../shared beside the repository; from a git worktree elsewhere, the one beside the main checkout."""
+    beside = REPO.parent / "shared"
+    if beside.is_dir():
+        return beside
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        common = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--path-format=absolute", "--git-common-dir"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if (Path(common).parent.parent / "shared").is_dir():
+            return Path(common).parent.parent / "shared"
+    return beside
+
+
+SHARED = shared_dir()
 CORPUS = SHARED / "corpus" / "posts"
 GEN_CORPUS = SHARED / "bench" / "gen_corpus.py"
+BENCH = REPO / "bench"
+PHASE_TIMER = BENCH / "phase_timer.py"  # added to the archive's copy of conf.py: phase marks of every build
+# What bench/pageweight.py --write-results puts into RESULTS.md, which this script keeps when it rewrites the file.
+PAGEWEIGHT_START, PAGEWEIGHT_END = "<!-- pageweight:start -->", "<!-- pageweight:end -->"
 CORPUS_SIZE = 300
 SYSTEMS = ("archive", "floor", "ablog")
 PROJECT = "ALLFORCES AI投資分析アーカイブ"
@@ -137,13 +165,27 @@ def corpus_posts(size: int, work: Path) -> list[Path]:
     if size < CORPUS_SIZE:
         return corpus[:size]
     cache = work / "corpus" / f"n{size}"
+    stamp_file = cache / ".generator"
+    stamp = corpus_stamp(corpus)
     posts = sorted(cache.glob("*.md"))
-    if len(posts) != size:
+    current = stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == stamp
+    if len(posts) != size or not current:
         shutil.rmtree(cache, ignore_errors=True)
         command = [sys.executable, str(GEN_CORPUS), "--out", str(cache), "-n", str(size), "--seed", "1"]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        stamp_file.write_text(stamp, encoding="utf-8")
         posts = sorted(cache.glob("*.md"))
     return posts
+
+
+def corpus_stamp(corpus: list[Path]) -> str:
+    """A digest of the generator's code and of the posts it recombines: a cached corpus made by an older
+    generator (the small-post one before the real size distribution) is made again."""
+    digest = hashlib.sha256(GEN_CORPUS.read_bytes())
+    for path in corpus:
+        stat = path.stat()
+        digest.update(f"{path.name}\0{stat.st_size}\0".encode())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -204,12 +246,15 @@ class Site:
     jekyll: Path  # this system's copy of the Jekyll posts: the files the edits change
     srcdir: Path
     html: Path
+    doctrees: Path  # Sphinx's caches (pickled doctrees, environment, the extension's build cache): not deployed
     command: list[str]
     env: dict[str, str]
 
 
 def copy_docs(destination: Path) -> Path:
     """A copy of docs/ without build output or generated pages."""
+    if str(REPO / "ext") not in sys.path:
+        sys.path.insert(0, str(REPO / "ext"))  # this checkout's extension, as the builds get it
     from postarchive.pages.render import copy_sources
 
     return copy_sources(DOCS, destination)
@@ -323,6 +368,20 @@ def render(site: Site, post_file: Path) -> None:
     write_if_changed(site.srcdir / "posts" / f"{post_file.stem}.md", text)
 
 
+PHASE_TIMER_LINES = f"""
+
+# --- added by bench/run.py to its copy of docs/conf.py: the phase timer (writes $BENCH_PHASES) ---
+__import__("sys").path.insert(0, {str(PHASE_TIMER.parent)!r})
+extensions.append({PHASE_TIMER.stem!r})
+"""
+
+
+def add_phase_timer(conf: Path) -> None:
+    """Append the phase timer to a copy of the project's conf.py (same directory, so every path in it still
+    resolves against the same confdir; the extension itself is not touched)."""
+    conf.write_text(conf.read_text(encoding="utf-8") + PHASE_TIMER_LINES, encoding="utf-8")
+
+
 def prepare(system: str, root: Path, sources: list[Path], jobs: str) -> Site:
     """A fresh project of ``system`` over copies of ``sources`` in ``root`` (removed first: a cold build)."""
     if root.exists():
@@ -332,9 +391,13 @@ def prepare(system: str, root: Path, sources: list[Path], jobs: str) -> Site:
     for source in sources:
         shutil.copy2(source, jekyll / source.name)
     env = {key: value for key, value in os.environ.items() if key != "POSTARCHIVE_POSTS_DIR"}
+    # the extension of this checkout (a git worktree's venv may be an editable install of another one)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "ext"), *filter(None, [env.get("PYTHONPATH")])])
     if system == "archive":
         srcdir = copy_docs(root / "docs")
+        add_phase_timer(srcdir / "conf.py")
         html = root / "html"
+        doctrees = html / ".doctrees"
         command = [sys.executable, "-m", "sphinx", "-b", "html", "-j", jobs, str(srcdir), str(html)]
         env["POSTARCHIVE_POSTS_DIR"] = str(jekyll)
     else:
@@ -345,8 +408,9 @@ def prepare(system: str, root: Path, sources: list[Path], jobs: str) -> Site:
         (srcdir / "index.md").write_text(f"# {PROJECT}\n\n{postlist}{ROOT_TOCTREE}", encoding="utf-8")
         (srcdir / "all-posts.md").write_text(POSTS_PAGE, encoding="utf-8")
         html = root / "build" / "html"
+        doctrees = root / "build" / "doctrees"
         command = [sys.executable, "-m", "sphinx", "-M", "html", str(srcdir), str(root / "build")]
-    site = Site(system, root, jekyll, srcdir, html, command, env)
+    site = Site(system, root, jekyll, srcdir, html, doctrees, command, env)
     for post_file in sorted(jekyll.glob("*.md")):
         render(site, post_file)
     return site
@@ -409,6 +473,10 @@ class Run:
     warnings: int
     stderr_tail: str
     pages_written: int | None = None
+    started_at: float = 0.0  # time.time() when the command was launched
+    ended_at: float = 0.0  # ... and when it exited
+    phases: dict[str, float] | None = None  # seconds per phase (archive builds: bench/phase_timer.py)
+    handlers: list[dict[str, Any]] = field(default_factory=list)  # the timed event handlers, slowest first
 
     @property
     def ok(self) -> bool:
@@ -419,25 +487,79 @@ class Run:
 def build(site: Site, label: str) -> Run:
     """Run the site's build command once, timing it and sampling its memory; logs go to <root>/<label>.log/.err."""
     out_log, err_log = site.root / f"{label}.log", site.root / f"{label}.err"
+    phases_file = site.root / f"{label}.phases.json"
+    phases_file.unlink(missing_ok=True)
+    env = {**site.env, "BENCH_PHASES": str(phases_file)} if site.system == "archive" else site.env
     with out_log.open("wb") as out, err_log.open("wb") as err:
+        started_at = time.time()
         start = time.perf_counter()
-        process = subprocess.Popen(site.command, stdout=out, stderr=err, env=site.env, cwd=site.root)
+        process = subprocess.Popen(site.command, stdout=out, stderr=err, env=env, cwd=site.root)
         with sample_peak_rss(process.pid) as peak:
             returncode = process.wait()
             seconds = time.perf_counter() - start
+        ended_at = time.time()
     stderr = err_log.read_text(encoding="utf-8", errors="replace")
-    return Run(
+    run = Run(
         label=label,
         returncode=returncode,
         seconds=seconds,
         peak_rss=peak[0],
         warnings=sum("WARNING" in line for line in stderr.splitlines()),
         stderr_tail="\n".join(stderr.strip().splitlines()[-15:]),
+        started_at=started_at,
+        ended_at=ended_at,
     )
+    if phases_file.is_file():
+        marks = json.loads(phases_file.read_text(encoding="utf-8"))
+        run.phases = phase_seconds(marks, started_at, ended_at)
+        run.handlers = sorted(marks.get("handlers", []), key=lambda item: -item["seconds"])
+    return run
+
+
+# The phases of an archive build, in order: each runs from its mark to the next one present.
+PHASES = (
+    ("start-up", None),  # python, imports, conf.py, every extension's setup, config-inited
+    ("builder-inited", "builder-inited"),  # the handlers: postarchive generates its pages here
+    ("read", "builder-inited:last"),  # finding the outdated docs, reading (the -j workers), merging
+    ("env-updated + pickle", "env-updated"),  # env-updated handlers, pickling the environment, consistency
+    ("write", "write-started"),  # resolving and writing the pages (and copying the assets)
+    ("finish", "html-collect-pages"),  # the HTML builder's finish: extension pages, static files (genindex before)
+    ("build-finished", "build-finished"),  # every build-finished handler (split below)
+    ("exit", "build-finished:last"),  # interpreter shutdown after the last handler
+)
+# The two build-finished handlers with columns of their own, by function name (wherever the module lives).
+SEARCH_HANDLER = "write_search_index"
+FEEDS_HANDLER = "write_feeds"
+
+
+def phase_seconds(data: dict[str, Any], started_at: float, ended_at: float) -> dict[str, float]:
+    """Seconds per phase from the phase timer's marks (a missing mark merges its phase into the one before);
+    the build-finished phase is split into the search index, the feeds and the other handlers."""
+    marks = data.get("marks", {})
+    starts = [(name, started_at if mark is None else marks.get(mark)) for name, mark in PHASES]
+    present = [(name, at) for name, at in starts if at is not None]
+    phases = {}
+    for (name, at), (_, until) in zip(present, [*present[1:], ("end", ended_at)], strict=True):
+        phases[name] = max(0.0, until - at)
+    handlers = [item for item in data.get("handlers", []) if item.get("event") == "build-finished"]
+    search = sum(item["seconds"] for item in handlers if item["handler"].endswith("." + SEARCH_HANDLER))
+    feeds = sum(item["seconds"] for item in handlers if item["handler"].endswith("." + FEEDS_HANDLER))
+    if "build-finished" not in phases:
+        return phases
+    ordered: dict[str, float] = {}
+    for name, seconds in phases.items():
+        if name == "build-finished":
+            ordered["build-finished: search index"] = search
+            ordered["build-finished: feeds"] = feeds
+            ordered["build-finished: other"] = max(0.0, seconds - search - feeds)
+        else:
+            ordered[name] = seconds
+    return ordered
 
 
 def walk_files(root: Path) -> Iterator[Path]:
-    """Every file under ``root``, skipping the doctree cache (``-b html`` keeps it in <out>/.doctrees)."""
+    """Every file under ``root``, skipping the doctree cache (``-b html`` keeps it in <out>/.doctrees): the folder
+    that is deployed."""
     for directory, subdirs, files in os.walk(root):
         subdirs[:] = [name for name in subdirs if name != ".doctrees"]
         for name in files:
@@ -480,7 +602,8 @@ class SystemResult:
     posts: int
     command: str
     full: Run
-    output_bytes: int = 0
+    output_bytes: int = 0  # the deployed folder: the HTML output without the doctree cache
+    cache_bytes: int = 0  # the caches kept between builds: the doctree folder (environment, doctrees, build cache)
     search_bytes: int = 0
     html_pages: int = 0
     edited_post: str = ""
@@ -517,6 +640,7 @@ def measure(
         return result
     files = list(walk_files(site.html))
     result.output_bytes = tree_bytes(files)
+    result.cache_bytes = tree_bytes(path for path in site.doctrees.rglob("*")) if site.doctrees.is_dir() else 0
     result.html_pages = sum(1 for path in files if path.suffix == ".html")
     result.search_bytes = search_index_bytes(site.html)
     target = site.jekyll / edits.post_name
@@ -610,18 +734,24 @@ def pages_text(run: Run | None) -> str:
 def size_table(results: list[SystemResult]) -> str:
     """The table of one size: a row per system, and the last lines of stderr of each failed build."""
     header = (
-        "| system | full build | peak RSS | output | search index | .html pages | body edit | pages re-written "
-        "| tags edit | pages re-written | warnings (full) |\n"
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+        "| system | full build | peak RSS | deployed | caches | search index | .html pages | body edit "
+        "| pages re-written | tags edit | pages re-written | warnings (full) |\n"
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
     )
     rows = []
     failures = []
     for result in results:
         full = result.full
         if full.ok:
-            cells = [mb(full.peak_rss), mb(result.output_bytes), mb(result.search_bytes), str(result.html_pages)]
+            cells = [
+                mb(full.peak_rss),
+                mb(result.output_bytes),
+                mb(result.cache_bytes),
+                mb(result.search_bytes),
+                str(result.html_pages),
+            ]
         else:
-            cells = ["—"] * 4
+            cells = ["—"] * 5
         rows.append(
             f"| {result.system} | {seconds_text(full)}{runs_text(result)} | "
             + " | ".join(cells)
@@ -634,6 +764,33 @@ def size_table(results: list[SystemResult]) -> str:
     text = header + "\n".join(rows) + "\n"
     if failures:
         text += "\nFailed builds, last lines of stderr:\n\n" + "\n\n".join(failures) + "\n"
+    return text
+
+
+def phase_table(results: list[SystemResult]) -> str:
+    """The archive's builds of one size by phase (seconds; the columns add up to the wall time)."""
+    runs = [
+        run
+        for result in results
+        if result.system == "archive"
+        for run in (result.full, result.edit_body, result.edit_tags)
+        if run is not None and run.ok and run.phases
+    ]
+    if not runs:
+        return ""
+    names = [name for name in dict.fromkeys(key for run in runs for key in (run.phases or {}))]
+    header = "| archive build | wall | " + " | ".join(names) + " |\n|---|--:|" + "--:|" * len(names) + "\n"
+    rows = []
+    for run in runs:
+        phases = run.phases or {}
+        cells = [f"{phases[name]:.1f}" if name in phases else "—" for name in names]
+        rows.append(f"| {run.label} | {run.seconds:.1f} | " + " | ".join(cells) + " |")
+    slowest = ", ".join(
+        f"`{item['handler']}` ({item['event']}) {item['seconds']:.1f} s" for item in runs[0].handlers[:4]
+    )
+    text = header + "\n".join(rows) + "\n"
+    if slowest:
+        text += f"\nSlowest handlers of the full build: {slowest}.\n"
     return text
 
 
@@ -717,10 +874,17 @@ Each system builds the same posts from scratch in a fresh directory ("full build
 MyST + pydata-sphinx-theme, one page per post and a glob toctree, no archive features) and ABlog build serially
 with `sphinx-build -M html`, the way a default Sphinx Makefile does. "Peak RSS" is the highest sum of the memory of the
 build process and its worker processes, sampled every second (reading PSS costs CPU), counted as PSS (forked workers share pages with their
-parent; PSS gives each shared page to them in shares, so nothing is counted twice). "Output" is every file of the HTML output except the doctree cache (the floor and
+parent; PSS gives each shared page to them in shares, so nothing is counted twice). "Deployed" is every file of the HTML output except the doctree cache, the folder a host serves (the floor and
 ABlog keep Sphinx's default `_sources/` copies; their root toctree holds one page, 記事一覧, whose glob toctree lists
-every post, so pydata-sphinx-theme's sidebar on every post page lists every post: their pages grow with N); "search index" is Sphinx's `searchindex.js`, or
-the archive's `_static/search/`. The incremental rows then edit one post from the
+every post, so pydata-sphinx-theme's sidebar on every post page lists every post: their pages grow with N); "caches"
+is the doctree folder kept for the next build (pickled doctrees, the environment, the archive's build cache), not
+deployed; "search index" is Sphinx's `searchindex.js`, or
+the archive's `_static/search/` (part of "deployed"). The phases of every archive build come from
+`bench/phase_timer.py`, a small Sphinx extension that `bench/run.py` appends to its copy of `docs/conf.py`: wall-clock
+marks at `builder-inited`, `env-before-read-docs`/`env-updated` (read), `write-started`, `html-collect-pages` and
+`build-finished`, and the time of each `build-finished` handler, so the search index (`write_search_index`) and the
+feeds (`write_feeds`) have their own columns; "start-up" is from the launch of the command to `builder-inited`
+(Python, imports, conf.py, the extensions' setup), "exit" from the last handler to the end of the process. The incremental rows then edit one post from the
 middle of the date range ({post}) in each system's own copy of the posts: "body edit" appends a paragraph of
 Japanese text, "tags edit" replaces its tags ({old_tags} → {new_tags}); "pages re-written" counts the .html files
 whose mtime or size changed. The floor has no tags, so its tags edit changes no source. In the summary, ratios
@@ -740,7 +904,11 @@ def results_markdown(
     for size in options.sizes:
         done = [result for result in results if result.size == size]
         if done:
-            parts.append(f"## N = {size:,} posts\n\n{size_table(done)}")
+            phases = phase_table(done)
+            parts.append(
+                f"## N = {size:,} posts\n\n{size_table(done)}"
+                + (f"\nPhases of the archive's builds (seconds):\n\n{phases}" if phases else "")
+            )
     parts.append("## Summary\n\n" + summary_table(results, options.sizes))
     first = next(iter(options.edits_by_size.items()), None)
     if first is not None:
@@ -764,7 +932,7 @@ class Options:
     sizes: list[int]
     systems: list[str]
     work: Path
-    peers_up_to: int
+    peers_up_to: int | None
     out: Path
     jobs: str
     repeat: int = 2
@@ -774,8 +942,13 @@ class Options:
 def parse_args(argv: list[str]) -> Options:
     """Parse the command line into Options."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="300,1000,3000", help="numbers of posts (default: 300,1000,3000)")
+    parser.add_argument("--sizes", default="1000,2500", help="numbers of posts (default: 1000,2500)")
     parser.add_argument("--systems", default=",".join(SYSTEMS), help="any of archive,floor,ablog")
+    parser.add_argument(
+        "--only",
+        choices=SYSTEMS,
+        help="build this system alone (e.g. --only archive at 10,000 posts); overrides --systems",
+    )
     parser.add_argument("--work", type=Path, default=REPO / "bench" / "work", help="scratch dir (default bench/work)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md", help="the Markdown report")
     parser.add_argument("--jobs", default="auto", help="sphinx-build -j for the archive (default auto)")
@@ -788,12 +961,14 @@ def parse_args(argv: list[str]) -> Options:
     parser.add_argument(
         "--peers-up-to",
         type=int,
-        default=1000,
-        help="build the floor and ABlog only up to this many posts (default 1000: the acceptance compares at 1,000)",
+        default=None,
+        help="build the floor and ABlog only up to this many posts (default: at every size)",
     )
     args = parser.parse_args(argv)
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
     systems = [system.strip() for system in args.systems.split(",") if system.strip()]
+    if args.only:
+        systems = [args.only]
     unknown = sorted(set(systems) - set(SYSTEMS))
     if unknown or not systems:
         parser.error(f"unknown systems {unknown}; choose from {','.join(SYSTEMS)}")
@@ -828,7 +1003,7 @@ def main(argv: list[str] | None = None) -> int:
         options.edits_by_size[size] = edits
         print(f"\nN = {size:,}: {len(sources)} posts; edits {edits.post_name}", flush=True)
         for system in options.systems:
-            if system != "archive" and size > options.peers_up_to:
+            if system != "archive" and options.peers_up_to is not None and size > options.peers_up_to:
                 continue
             result = measure(system, size, sources, edits, options.work, options.jobs, options.repeat)
             results.append(result)
@@ -847,11 +1022,22 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if all(run is not None and run.ok for run in runs) else 1
 
 
+def kept_pageweight(report: Path) -> str:
+    """The page-weight section (bench/pageweight.py --write-results) of an existing report, to keep it."""
+    if not report.is_file():
+        return ""
+    text = report.read_text(encoding="utf-8")
+    start, end = text.find(PAGEWEIGHT_START), text.find(PAGEWEIGHT_END)
+    if start < 0 or end < start:
+        return ""
+    return "\n" + text[start : end + len(PAGEWEIGHT_END)] + "\n"
+
+
 def write_reports(
     options: Options, command: str, started: str, info: dict[str, str], results: list[SystemResult]
 ) -> None:
     """Rewrite RESULTS.md and results.json with everything measured so far (a crash keeps the finished sizes)."""
-    markdown = results_markdown(command, started, info, results, options)
+    markdown = results_markdown(command, started, info, results, options) + kept_pageweight(options.out)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(markdown, encoding="utf-8")
     raw = {
