@@ -46,7 +46,7 @@ TABLE_ALIGN_RE = re.compile(r"[ \t]?(:?)-+(:?)[ \t]?")
 CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1")
 HTML_ATTR_HAZARDS = re.compile(r"^(on|style$|srcdoc$|formaction$)", re.IGNORECASE)
 
-Warn = Callable[[str, int], None]
+Warn = Callable[[str, str, int], None]  # (subtype, one dropped item, page line): one warning per post and subtype
 
 
 def safe_id(ident: str) -> bool:
@@ -129,9 +129,7 @@ def _align(left: str, right: str) -> str:
     return "right" if right else ("left" if left else "")
 
 
-def _push_rows(
-    state: StateBlock, kind: str, rows: list[list[str]], columns: int, aligns: list[str], line: int
-) -> None:
+def _push_rows(state: StateBlock, kind: str, rows: list[list[str]], columns: int, aligns: list[str], line: int) -> None:
     state.push(f"{kind}_open", kind, 1)
     cell = "th" if kind == "thead" else "td"
     for row in rows:
@@ -158,11 +156,8 @@ def list_interrupting_paragraphs(original: Callable[..., bool]) -> Callable[...,
     def rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
         if not (silent and state.parentType == "paragraph"):
             return original(state, start_line, end_line, silent)
-        if not re.match(r"^(?:[*+-]|\d+\.)[ \t]+\S", _line(state, start_line)):
-            return False
-        if state.sCount[start_line] - state.blkIndent >= 4:
-            return False
-        return True
+        marker = re.match(r"^(?:[*+-]|\d+\.)[ \t]+\S", _line(state, start_line))
+        return marker is not None and state.sCount[start_line] - state.blkIndent < 4
 
     return rule
 
@@ -293,7 +288,8 @@ def _report_hazards(state: StateCore, token: Token, attributes: Attributes) -> N
     hazards = [key for key, _ in attributes.attributes if HTML_ATTR_HAZARDS.match(key)]
     warn: Warn | None = state.env.get("postarchive_warn")
     if hazards and warn is not None and token.map:
-        warn(f"属性リストの {', '.join(hazards)} は適用しません (kramdown の属性は許可されたクラスだけ使います)", token.map[0])
+        for hazard in hazards:
+            warn("attribute-list", hazard, token.map[0])
 
 
 def header_ids(state: StateCore) -> None:

@@ -31,9 +31,9 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 from myst_parser.mdit_to_docutils.base import token_line
-from myst_parser.warnings_ import MystWarnings
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.sphinx_ import MystParser
+from myst_parser.warnings_ import MystWarnings
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -46,6 +46,11 @@ from .rawhtml import html_to_nodes, rawhtml_plugin
 from .typography import typography_plugin
 
 logger = logging.getLogger(__name__)
+# one warning per post and kind of dropped markup, at its first place
+DROPPED_MESSAGES = {
+    "html": "記事の HTML から許可されていないタグ・属性を取り除きました (最初の箇所): %s",
+    "attribute-list": "kramdown の属性リストの %s は適用しません (許可されたクラスだけを使います)",
+}
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 LANGUAGE_RE = re.compile(r"[A-Za-z0-9_+.#-]{1,40}")
 
@@ -300,12 +305,22 @@ class PostParser(MystParser):
         env = document.settings.env
         parser = create_post_parser(env.myst_config, typography=env.config.postarchive_typography)
         parser.options["document"] = document
-        source = document["source"]
+        found: dict[str, tuple[int, list[str]]] = {}
 
-        def warn(message: str, line: int) -> None:
-            logger.warning(message, location=f"{source}:{line + 1}", type="postarchive", subtype="html")
+        def warn(subtype: str, what: str, line: int) -> None:
+            _first_line, items = found.setdefault(subtype, (line, []))
+            if what not in items:
+                items.append(what)
 
         parser.render(inputstring, {"postarchive_warn": warn})
+        for subtype, (line, items) in found.items():
+            logger.warning(
+                DROPPED_MESSAGES[subtype],
+                " ".join(items),
+                location=f"{document['source']}:{line + 1}",
+                type="postarchive",
+                subtype=subtype,
+            )
 
 
 POST_SUFFIX = ".post.md"

@@ -31,7 +31,7 @@ DROPPED_WITH_CONTENT = {"script", "style", "textarea", "title", "iframe", "objec
 SAFE_HREF = ("http://", "https://", "mailto:")
 SINGLE_HEADING_RE = re.compile(r"^\s*<(h[1-6])>(.*)</\1>\s*$", re.DOTALL)
 
-Warn = Callable[[str, int], None]
+Warn = Callable[[str, str, int], None]  # (subtype, what, page line)
 
 
 def clean(html: str) -> str:
@@ -78,7 +78,8 @@ def _warn(state: StateCore, token: Token, html: str) -> None:
     warn: Warn | None = state.env.get("postarchive_warn")
     if lost and warn is not None:
         line = token.map[0] if token.map else 0
-        warn(f"記事の HTML から許可されていないものを取り除きました: {' '.join(lost)}", line)
+        for item in lost:
+            warn("html", item, line)
 
 
 def _tag(content: str) -> tuple[str, bool, dict[str, str]]:
@@ -124,16 +125,17 @@ def _inline_tokens(state: StateCore, block: Token) -> None:
         if index in pairs and name in DROPPED_WITH_CONTENT:
             skip_until = pairs[index]
             continue
-        opener = index if index in pairs else closers.get(index)
-        opening_attrs = parsed[opener][2] if opener is not None else {}
+        # a pair is converted whole or not at all (a dropped <a href="javascript:…"> takes its </a>)
+        partner = index if index in pairs else closers.get(index)
+        opening_attrs = parsed[partner][2] if partner is not None else {}
         converted = None
-        if opener is not None and _convert(name, opening_attrs, token, opening=True) is not None:
+        if partner is not None and _convert(name, opening_attrs, token, opening=True) is not None:
             converted = _convert(name, attrs, token, opening=index in pairs)
         if converted is not None:
             out.append(converted)
         elif name == "br":
             out.append(Token("hardbreak", "br", 0))
-    state_warn_inline(state, block, children)
+    _warn_inline(state, block, children)
     block.children = out
 
 
@@ -162,7 +164,7 @@ def _convert(name: str, attrs: dict[str, str], token: Token, *, opening: bool) -
     return converted
 
 
-def state_warn_inline(state: StateCore, block: Token, children: list[Token]) -> None:
+def _warn_inline(state: StateCore, block: Token, children: list[Token]) -> None:
     html = "".join(token.content for token in children if token.type == "html_inline")
     if html:
         _warn(state, block, html)

@@ -32,7 +32,9 @@ _SQ_RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"""(?P<pre>.?)(?P<q>')""", re.DOTALL), "‘"),
     (re.compile(r"""(?P<pre>.?)(?P<q>")""", re.DOTALL), "“"),
 ]
-_SQ_RULES = [(re.compile(pattern.pattern, (pattern.flags & ~re.UNICODE) | re.ASCII), subst) for pattern, subst in _SQ_RULES]  # Ruby's \w, \s
+_SQ_RULES = [
+    (re.compile(pattern.pattern, (pattern.flags & ~re.UNICODE) | re.ASCII), subst) for pattern, subst in _SQ_RULES
+]  # Ruby's \w, \s
 _QUOTE_START = re.compile(r"""[^\\]?["']""")
 _TYPOGRAPHIC = [
     ("---", "—"),
