@@ -238,7 +238,9 @@ def test_strict_build_fails_with_a_summary_of_every_bad_file(hostile_strict: Hos
     assert hostile_strict.statuscode == 1
     summary = hostile_strict.status[hostile_strict.status.index("postarchive: 問題") :]
     listed = re.findall(r"^  ✗ (.*)$", summary, re.MULTILINE)
-    assert sorted(listed) == sorted(str(hostile_strict.posts_dir / name) for name in BAD)
+    # the MyST post's ``:::{raw} html`` body holds a <script> block: dropped HTML, a problem too
+    expected = [*BAD, "2025-02-02-myst-syntax.md"]
+    assert sorted(listed) == sorted(str(hostile_strict.posts_dir / name) for name in expected)
     # the seeds' repairs are listed as 修復, not as problems
     assert "修復" in summary
     assert all(str(hostile_strict.posts_dir / seed.name) not in listed for seed in SEEDS.glob("*.md"))
