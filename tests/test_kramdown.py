@@ -1,7 +1,7 @@
 """Posts render as the blog's Jekyll (kramdown, input: GFM) renders them — the real Jekyll is the oracle.
 
-Every snippet is rendered once by ``jekyll build`` (tests/kramdown_oracle.py) and once by a real
-Sphinx build of a post holding it; both pages are read with an HTML parser and compared on what a
+Every snippet is a post, rendered once by the blog's Jekyll (tests/jekyll_oracle.py: one cached
+``jekyll build`` of all of them) and once by a real Sphinx build; both pages are read with an HTML parser and compared on what a
 reader sees: text, bold/italic, tables, list items, headings and their ids, links.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 from conftest import Build, copy_docs, require, run_build
-from kramdown_oracle import available, render_many
+from jekyll_oracle import jekyll_executable, jekyll_posts
 from postarchive.model.kramdown import HeaderIds, smart_typography
 
 SNIPPETS: dict[str, str] = {
@@ -50,25 +50,29 @@ DATE = "2025-03-{:02d}"
 
 def post_file(folder: Path, number: int, name: str, body: str) -> Path:
     path = folder / f"{DATE.format(number + 1)}-{name}.md"
-    path.write_text(f'---\ntitle: "snippet {name}"\ndate: {DATE.format(number + 1)} 10:00:00 +0900\n---\n\n{body}\n')
+    path.write_text(f'---\nlayout: post\ntitle: "snippet {name}"\ndate: {DATE.format(number + 1)} 10:00:00 +0900\n---\n\n{body}\n')
     return path
 
 
 @pytest.fixture(scope="module")
-def oracle() -> dict[str, BeautifulSoup]:
-    require(available(), "jekyll (Debian's jekyll, with kramdown-parser-gfm) is not installed")
-    pages = render_many(list(SNIPPETS.values()))
-    return {name: BeautifulSoup(html, "html.parser") for name, html in zip(SNIPPETS, pages, strict=True)}
+def snippet_posts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    posts = tmp_path_factory.mktemp("kramdown-posts")
+    for number, (name, body) in enumerate(SNIPPETS.items()):
+        post_file(posts, number, name, body)
+    return posts
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    root = tmp_path_factory.mktemp("kramdown")
-    posts = root / "posts"
-    posts.mkdir()
-    for number, (name, body) in enumerate(SNIPPETS.items()):
-        post_file(posts, number, name, body)
-    return run_build(copy_docs(root / "docs"), posts)
+def oracle(snippet_posts: Path) -> dict[str, BeautifulSoup]:
+    require(jekyll_executable() is not None, "jekyll (Debian's jekyll, with kramdown-parser-gfm) is not installed")
+    site = jekyll_posts(snippet_posts)
+    by_name = {file_name.split("-", 3)[3].removesuffix(".md"): post.html for file_name, post in site.items()}
+    return {name: BeautifulSoup(by_name[name], "html.parser") for name in SNIPPETS}
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory, snippet_posts: Path) -> Build:
+    return run_build(copy_docs(tmp_path_factory.mktemp("kramdown") / "docs"), snippet_posts)
 
 
 def post_body(build: Build, number: int, name: str) -> Tag:
