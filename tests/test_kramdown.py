@@ -50,7 +50,9 @@ DATE = "2025-03-{:02d}"
 
 def post_file(folder: Path, number: int, name: str, body: str) -> Path:
     path = folder / f"{DATE.format(number + 1)}-{name}.md"
-    path.write_text(f'---\nlayout: post\ntitle: "snippet {name}"\ndate: {DATE.format(number + 1)} 10:00:00 +0900\n---\n\n{body}\n')
+    path.write_text(
+        f'---\nlayout: post\ntitle: "snippet {name}"\ndate: {DATE.format(number + 1)} 10:00:00 +0900\n---\n\n{body}\n'
+    )
     return path
 
 
