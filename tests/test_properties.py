@@ -21,6 +21,7 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from postarchive.domain.parser import SAFE_SCHEMES, create_post_parser
+from postarchive.domain.rawhtml import ALLOWED_TAGS
 from postarchive.model.schema import PostPageData
 from postarchive.pages.render import entry_page, post_card, post_line, post_page
 from postarchive.posts.post import Post
@@ -64,7 +65,14 @@ def executable(nodes: list, fences_are_code: bool = False, generated: bool = Fal
     safe = (*SAFE_SCHEMES, "project:/") if generated else SAFE_SCHEMES
     found = []
     for node in nodes:
-        if node.type in ("html_block", "html_inline", "myst_role", "math_inline", "math_block", "myst_target"):
+        if node.type == "html_block" and "clean" in node.meta:
+            # the post parser's allow-listed HTML, cleaned by nh3 and rendered as nodes: nothing that runs
+            cleaned = str(node.meta["clean"]).lower()
+            for tag, attributes in re.findall(r"<\s*/?\s*([a-z0-9]+)([^>]*)>", cleaned):
+                safe_link = re.fullmatch(r'(\s+href="(https?:|mailto:)[^"]*")?\s*/?', attributes)
+                if tag not in ALLOWED_TAGS or not safe_link or (attributes.strip() and tag != "a"):
+                    found.append(f"html_block <{tag}{attributes}>")
+        elif node.type in ("html_block", "html_inline", "myst_role", "math_inline", "math_block", "myst_target"):
             found.append(node.type)
         info = node.info.strip() if node.type in ("fence", "colon_fence") and not fences_are_code else ""
         if info.startswith("{") and info.split(" ")[0] not in OUR_DIRECTIVES:

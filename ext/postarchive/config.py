@@ -58,6 +58,13 @@ class ArchiveConfig:
             "validator": _positive,
         },
     )
+    typography: bool = field(
+        default=True,
+        metadata={
+            "help": "kramdown (Jekyll) と同じ約物: 引用符を “ ” ‘ ’ に、-- を –、--- を —、... を … に、<< >> を « » に",
+            "rebuild": "env",
+        },
+    )
     strict: bool = field(
         default=False,
         metadata={"help": "記事の問題をエラーとして扱う (make check が有効にする)", "rebuild": ""},

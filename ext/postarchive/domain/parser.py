@@ -1,8 +1,11 @@
 """The restricted MyST parser that reads generated post pages (``*.post.md``).
 
-A post body is data. It is parsed as CommonMark + GFM tables/strikethrough with:
+A post body is data. It is parsed as CommonMark + GFM, with kramdown's rules where the blog's
+Jekyll (kramdown, ``input: GFM``) differs (:mod:`.kramdown_blocks`, :mod:`.typography`), and:
 
-- no raw HTML (``html_block``/``html_inline`` off: tags show as text),
+- raw HTML only from a small allow-list, cleaned by nh3 and turned into nodes (:mod:`.rawhtml`),
+- heading anchors as kramdown's ``auto_ids`` makes them (``#ragとは仕組み…``), as extra ids,
+- GFM footnotes (``[^1]``) as docutils footnotes,
 - no MyST roles, directives, targets, comments or ``eval-rst`` (fences are always code),
 - links only to http(s)/mailto (markdown-it already drops ``javascript:``/``data:``),
 - emphasis that works beside Japanese punctuation, as kramdown renders it,
@@ -30,12 +33,24 @@ from mdit_py_plugins.gfm import gfm_plugin
 from myst_parser.mdit_to_docutils.base import token_line
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.sphinx_ import MystParser
+from myst_parser.warnings_ import MystWarnings
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
+from ..model.kramdown import HeaderIds
 from ..model.schema import PostMeta
 from ..model.urls import permalink_target
+from .kramdown_blocks import kramdown_blocks_plugin
+from .rawhtml import html_to_nodes, rawhtml_plugin
+from .typography import typography_plugin
 
+logger = logging.getLogger(__name__)
+# one warning per post and kind of dropped markup, at its first place
+DROPPED_MESSAGES = {
+    "html": "記事の HTML から許可されていないタグ・属性を取り除きました (最初の箇所): %s",
+    "attribute-list": "kramdown の属性リストの %s は適用しません (許可されたクラスだけを使います)",
+}
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 LANGUAGE_RE = re.compile(r"[A-Za-z0-9_+.#-]{1,40}")
 
@@ -114,6 +129,75 @@ class PostRenderer(SphinxRenderer):
     def setup_render(self, options: dict[str, Any], env: Any) -> None:
         super().setup_render(options, env)
         self._post_levels: list[int] = []
+        self._header_ids = HeaderIds()
+
+    def render_children(self, token: SyntaxTreeNode) -> None:
+        """Render the children; an allow-listed class from a kramdown attribute list goes on its node."""
+        for child in token.children or []:
+            before = len(self.current_node.children)
+            render = self.rules.get(f"render_{child.type}")
+            if render is None:
+                self.create_warning(
+                    f"No render method for: {child.type}",
+                    MystWarnings.RENDER_METHOD,
+                    line=token_line(child, default=0),
+                    append_to=self.current_node,
+                )
+                continue
+            render(child)
+            classes = str(child.attrs.get("class", "")).split() if child.attrs else []
+            if classes and len(self.current_node.children) > before:
+                node = self.current_node.children[before]
+                if isinstance(node, nodes.Element):
+                    node["classes"].extend(name for name in classes if name not in node["classes"])
+
+    def generate_heading_target(
+        self, token: SyntaxTreeNode, level: int, node: nodes.Element, title_node: nodes.Element
+    ) -> None:
+        """The heading's anchor is kramdown's: ``{#id}`` or its ``auto_ids`` id (kept as an extra HTML id)."""
+        super().generate_heading_target(token, level, node, title_node)
+        if len(self._post_levels) <= 1:
+            return  # the page title comes from the front matter: Jekyll gives it no id
+        slug = token.meta.get("kramdown_id") or self._header_ids.next_id(title_node.astext())
+        if slug and slug not in self._heading_slugs and node["ids"]:
+            node["slug"] = slug
+            self._heading_slugs[slug] = (node.line, node["ids"][0], title_node.astext())
+
+    def render_html_block(self, token: SyntaxTreeNode) -> None:
+        """Allow-listed HTML, already cleaned by nh3 (:mod:`.rawhtml`), as docutils nodes."""
+        self.current_node.extend(html_to_nodes(str(token.meta.get("clean", ""))))
+
+    def render_html_inline(self, token: SyntaxTreeNode) -> None:
+        """Inline tags left after :mod:`.rawhtml` paired the allowed ones are dropped."""
+
+    def render_html_sup(self, token: SyntaxTreeNode) -> None:
+        node = nodes.superscript()
+        with self.current_node_context(node, append=True):
+            self.render_children(token)
+
+    def render_html_sub(self, token: SyntaxTreeNode) -> None:
+        node = nodes.subscript()
+        with self.current_node_context(node, append=True):
+            self.render_children(token)
+
+    def render_table(self, token: SyntaxTreeNode) -> None:
+        """kramdown tables may have no header row and rows of any length (padded to the widest)."""
+        groups = [child for child in token.children or [] if child.type in ("thead", "tbody")]
+        columns = max((len(row.children or []) for group in groups for row in group.children or []), default=1)
+        table = nodes.table(classes=["colwidths-auto"])
+        self.copy_attributes(token, table, ("class",))
+        self.add_line_and_source_path(table, token)
+        self.current_node.append(table)
+        tgroup = nodes.tgroup(cols=columns)
+        table += tgroup
+        for _ in range(columns):
+            tgroup += nodes.colspec(colwidth=100 // columns)
+        for group in groups:
+            part = nodes.thead() if group.type == "thead" else nodes.tbody()
+            tgroup += part
+            with self.current_node_context(part):
+                for row in group.children or []:
+                    self.render_table_row(row)
 
     def render_front_matter(self, token: SyntaxTreeNode) -> None:
         # the archive's own generated front matter (pages.dump_yaml), read by libyaml's safe loader where present
@@ -194,13 +278,19 @@ class PostRenderer(SphinxRenderer):
             self.current_node.append(nodes.inline(alt, alt, classes=["post-image-alt"]))
 
 
-def create_post_parser(config: Any) -> MarkdownIt:
-    """markdown-it for post pages: CommonMark + GFM, front matter, no HTML, CJK-friendly emphasis."""
-    post_config = dataclasses.replace(config, gfm_only=True, commonmark_only=False, heading_anchors=6)
+def create_post_parser(config: Any, *, typography: bool = True) -> MarkdownIt:
+    """markdown-it for post pages: CommonMark + GFM with kramdown's rules, front matter, CJK-friendly emphasis."""
+    # heading anchors are kramdown's, set by PostRenderer.generate_heading_target
+    post_config = dataclasses.replace(config, gfm_only=True, commonmark_only=False, heading_anchors=0)
     md = MarkdownIt("commonmark", renderer_cls=PostRenderer)
     md.use(gfm_plugin)
+    # footnote definitions stay where they are, as myst-parser renders them (footnote_reference)
+    md.core.ruler.disable("footnote_tail")
     md.use(front_matter_plugin)
-    md.disable(["html_block", "html_inline"], ignoreInvalid=True)
+    md.use(kramdown_blocks_plugin)
+    md.use(rawhtml_plugin)
+    if typography:
+        md.use(typography_plugin)
     md.inline.ruler.at("emphasis", emphasis_cjk)
     md.options.update({"myst_config": post_config})
     return md
@@ -212,9 +302,25 @@ class PostParser(MystParser):
     supported = ("postarchive-post",)
 
     def parse(self, inputstring: str, document: nodes.document) -> None:
-        parser = create_post_parser(document.settings.env.myst_config)
+        env = document.settings.env
+        parser = create_post_parser(env.myst_config, typography=env.config.postarchive_typography)
         parser.options["document"] = document
-        parser.render(inputstring)
+        found: dict[str, tuple[int, list[str]]] = {}
+
+        def warn(subtype: str, what: str, line: int) -> None:
+            _first_line, items = found.setdefault(subtype, (line, []))
+            if what not in items:
+                items.append(what)
+
+        parser.render(inputstring, {"postarchive_warn": warn})
+        for subtype, (line, items) in found.items():
+            logger.warning(
+                DROPPED_MESSAGES[subtype],
+                " ".join(items),
+                location=f"{document['source']}:{line + 1}",
+                type="postarchive",
+                subtype=subtype,
+            )
 
 
 POST_SUFFIX = ".post.md"

@@ -21,6 +21,8 @@ from ..posts.post import Post, Problem
 
 FILENAME_RE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?P<slug>.+)$")
 END_MARKER_RE = re.compile(r"^[ \t]*-{3,}[ \t]*END[ \t]*-{3,}[ \t]*$", re.IGNORECASE | re.MULTILINE)
+# Markdown emphasis in a title line (``# **title**:``): the title is plain text, as in Jekyll's layout
+EMPHASIS_RE = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
 TITLE_LABEL_RE = re.compile(r"^\s*(?:タイトル|題名|表題|title)\s*[：:]\s*", re.IGNORECASE)
 # C0/C1 control characters except tab and newline; bidi overrides/isolates (text that displays
 # differently from what it says); lone surrogates and non-characters.
@@ -214,7 +216,7 @@ def repair_title(title: str, body: str) -> tuple[str, str, str | None]:
     """
     stripped = body.lstrip("\n")
     first_line, _, rest = stripped.partition("\n")
-    candidate = clean_line(first_line.lstrip("#").strip().strip("*").strip())
+    candidate = clean_line(EMPHASIS_RE.sub(r"\2", first_line.lstrip("#").strip()).strip("*").strip())
     candidate = TITLE_LABEL_RE.sub("", candidate)
     is_title_line = bool(candidate) and len(candidate) <= 160 and not rest.strip("\n").startswith(("=", "-"))
     if not is_title_line or (rest and not rest.startswith("\n") and rest.strip()):
