@@ -106,5 +106,21 @@ def config_table() -> str:
 
 __all__ = ["ArchiveConfig", "config_table"]
 
+def update_readme(path: str) -> None:
+    """Replace the table between ``<!-- config-table -->`` markers in ``path`` (the README)."""
+    from pathlib import Path
+
+    readme = Path(path)
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- config-table -->\n", "\n<!-- /config-table -->"
+    head, rest = text.split(start, 1)
+    readme.write_text(head + start + config_table() + end + rest.split(end, 1)[1], encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(config_table())
+    import sys
+
+    if sys.argv[1:2] == ["--update"]:
+        update_readme(sys.argv[2])
+    else:
+        print(config_table())
