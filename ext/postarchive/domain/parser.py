@@ -129,6 +129,7 @@ class PostRenderer(SphinxRenderer):
     def setup_render(self, options: dict[str, Any], env: Any) -> None:
         super().setup_render(options, env)
         self._post_levels: list[int] = []
+        self._body_shift = 0  # 1 when the body's first heading is a ``#`` (level 1) heading
         self._header_ids = HeaderIds()
 
     def render_children(self, token: SyntaxTreeNode) -> None:
@@ -208,15 +209,17 @@ class PostRenderer(SphinxRenderer):
             env.get_domain("archive").note_post_page(env.docname, PostMeta.from_dict(data["postarchive"]))  # type: ignore[attr-defined]
 
     def render_heading(self, token: SyntaxTreeNode) -> None:
-        """The first heading is the page title; body headings nest under it without jumps."""
+        """The first heading is the page title (h1); body headings keep their level, as kramdown does
+        (``##`` is h2), except that a body written with ``#`` sections moves one level down (the page
+        has its title) and no heading jumps more than one level below the one before it."""
         original = int(token.tag[1])
         if not self._post_levels:
             level = 1
         else:
-            previous = self._post_levels[-1]
-            level = max(2, min(original + 1 if self._post_levels[0] < 2 else original, previous + 1))
-            level = min(level, 6)
-        self._post_levels.append(level if self._post_levels else 1)
+            if len(self._post_levels) == 1:
+                self._body_shift = 1 if original == 1 else 0
+            level = max(2, min(original + self._body_shift, self._post_levels[-1] + 1, 6))
+        self._post_levels.append(level)
         saved, self._heading_offset = self._heading_offset, level - original
         try:
             super().render_heading(token)
