@@ -337,6 +337,19 @@ class Check:
     extra: list[object] = field(default_factory=list)  # in the archive's rendering, not Jekyll's
 
 
+def one_outline(levels: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Jekyll's heading levels as one outline under the page's title (the deliberate difference
+    "heading levels"): a body written with ``#`` sections moves one level down, and no heading is more
+    than one level below the one before it."""
+    shift = 1 if levels and levels[0][0] == 1 else 0
+    outline: list[tuple[int, str]] = []
+    previous = 1
+    for level, text in levels:
+        previous = max(2, min(level + shift, previous + 1, 6))
+        outline.append((previous, text))
+    return outline
+
+
 def compare_lists(name: str, expected: Iterable[object], actual: Iterable[object]) -> Check:
     missing, extra = multiset_diff(expected, actual)
     return Check(name, not missing and not extra, f"{len(missing)} missing, {len(extra)} extra", missing, extra)
@@ -372,7 +385,9 @@ def compare(
     )
     lost_ids = [hid for _, _, hid in jekyll.headings if hid and hid not in archive.anchors]
     checks["heading_id"] = Check("heading_id", not lost_ids, f"{len(lost_ids)} ids missing", lost_ids, [])
-    checks["heading_level"] = compare_lists("heading_level", jekyll.heading_levels(), archive.heading_levels())
+    checks["heading_level"] = compare_lists(
+        "heading_level", one_outline(jekyll.heading_levels()), archive.heading_levels()
+    )
     ignored = set(ignore_links)
     checks["link"] = compare_lists("link", [link for link in jekyll.links if link not in ignored], archive.links)
     return checks

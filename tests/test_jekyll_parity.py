@@ -73,6 +73,12 @@ DELIBERATE: dict[str, Deliberate] = {
         "the titles themselves are compared in the report only.",
         jekyll_drop_title="./*[1][self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p]",
     ),
+    "heading levels": Deliberate(
+        "A page has one h1, its title, and its sections nest as one outline (Sphinx's table of contents, "
+        "the PDF's chapters): a body written with # sections moves one level down, and no heading is more "
+        "than one level below the one before it (parity.one_outline applies the same rule to Jekyll's).",
+        checks=("heading_level",),
+    ),
     "posts outside the corpus": Deliberate(
         "The corpus is a sample of the blog: a link to a post it does not have cannot resolve, so the "
         "archive keeps the link's text without the link (a ref.post warning). Not compared.",
