@@ -25,6 +25,7 @@ class PostPageData:
     companies: tuple[str, ...] = ()
     related: tuple[str, ...] = ()  # docnames, none of them already in the post's own list
     own_related: bool = False  # the post has its own list (a trailing 関連記事 section or related_articles)
+    body_related: bool = False  # the post's body ends with its own 関連記事 section
     image: str = ""  # the post's image when the archive can serve it (model.frontmatter.usable_image)
     reading_time: int | None = None  # the post's reading_time, or the estimate when missing or implausible
     mentions_key: str = ""  # changes when the spellings of the post's companies change (re-read → re-link)
@@ -49,6 +50,7 @@ class PostMeta:
     companies: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     own_related: bool = False
+    body_related: bool = False
     editorial: tuple[EditorialRef, ...] = ()
     mentions_key: str = ""
     body_line: int = 1

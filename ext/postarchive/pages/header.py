@@ -67,6 +67,8 @@ def post_header(meta: PostMeta) -> nodes.container:
 OWN_RELATED_TITLE = "関連記事"
 # the archive's list below a post that has its own: another title, so the page never shows two 関連記事
 GENERATED_RELATED_TITLE = "ほかの関連記事"
+# related_articles below a body that ends with its own 関連記事 (the blog never has both; a page shows one 関連記事)
+EDITORIAL_AFTER_BODY_TITLE = "編集部のおすすめ"
 PILLAR_LABEL = "まとめ記事: "
 
 
@@ -87,7 +89,8 @@ def editorial_section(meta: PostMeta) -> nodes.section | None:
     if not meta.editorial:
         return None
     section = nodes.section(ids=["post-related-articles"], classes=[RELATED_CLASS, "post-related-articles"])
-    section += nodes.title(OWN_RELATED_TITLE, OWN_RELATED_TITLE)
+    title = EDITORIAL_AFTER_BODY_TITLE if meta.body_related else OWN_RELATED_TITLE
+    section += nodes.title(title, title)
     items: list[nodes.Node] = []
     for ref in meta.editorial:
         link = xref("post", ref.key, ref.title)

@@ -49,6 +49,7 @@ def post_front_matter(post: Post, data: PostPageData, tz: dt.tzinfo) -> dict[str
         companies=data.companies,
         related=data.related,
         own_related=data.own_related,
+        body_related=data.body_related,
         editorial=editorial_refs(post),
         mentions_key=data.mentions_key,
         body_line=post.body_line,

@@ -166,6 +166,7 @@ def link_posts(
             companies=companies,
             related=tuple(d for d in related.get(post.docname, ()) if d not in own)[: config.related_count],
             own_related=bool(own_related_section(body) or post.related_articles),
+            body_related=bool(own_related_section(body)),
             image=usable_image(post.image, site.jekyll.url, exists),
             reading_time=reading_minutes(post.reading_time, body),
             mentions_key=site.registry.spellings_key(companies),
