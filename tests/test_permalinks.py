@@ -181,7 +181,11 @@ def test_blog_config_is_read_with_the_safe_loader(tmp_path: Path) -> None:
 
 def test_defaults_are_the_blogs_settings() -> None:
     site = JekyllSite()
-    assert (site.pattern, site.timezone, site.url) == ("/:year/:month/:day/:title/", "Asia/Tokyo", "https://ai-media.co.jp")
+    assert (site.pattern, site.timezone, site.url) == (
+        "/:year/:month/:day/:title/",
+        "Asia/Tokyo",
+        "https://ai-media.co.jp",
+    )
 
 
 def test_editorial_slugs_name_posts_by_their_file_date() -> None:

@@ -7,6 +7,8 @@ pings) use the file-name date, so that form stays reachable as a redirect (an *a
 
 When two posts claim one URL, Jekyll writes both and the last one written stays: posts are written in
 date order (then path order), so the newest claimant keeps the URL; the others get ``slug-2``, ``slug-3``…
+One deliberate difference: a front-matter ``permalink:`` never takes the URL of a post that is there by
+the pattern (Jekyll would let a newer post's ``permalink:`` hide an older post).
 
 Every rule here was checked against ``jekyll build`` (tests/test_permalinks.py runs it as the oracle).
 Pure functions, no Sphinx.
@@ -106,13 +108,11 @@ def slugify_default(text: str) -> str:
     return re.sub(r"[^\w]+|_+", "-", text).strip("-").lower()
 
 
-def placeholders(post: Post, site: JekyllSite, slug: str | None = None) -> dict[str, str]:
+def placeholders(post: Post, site: JekyllSite) -> dict[str, str]:
     """Jekyll's ``UrlDrop`` for a post, its date in the site timezone."""
     local = post.date.astimezone(site.tz)
     own = post.extra.get("slug")  # Jekyll's :title is the front matter's ``slug:`` when there is one
-    slug = slug or (
-        safe_slug(slugify_pretty(str(own))) if isinstance(own, str | int) and str(own).strip() else post.slug
-    )
+    slug = safe_slug(slugify_pretty(str(own))) if isinstance(own, str | int) and str(own).strip() else post.slug
     iso = local.isocalendar()
     return {
         "year": f"{local:%Y}",
@@ -147,11 +147,11 @@ def fill(pattern: str, values: dict[str, str]) -> str:
     return url
 
 
-def jekyll_url(post: Post, site: JekyllSite, slug: str | None = None) -> str:
+def jekyll_url(post: Post, site: JekyllSite) -> str:
     """The URL Jekyll serves the post at (a front-matter ``permalink:`` wins over the pattern)."""
-    if post.permalink_override and slug is None:
+    if post.permalink_override:
         return post.permalink_override
-    url = fill(site.pattern, placeholders(post, site, slug))
+    url = fill(site.pattern, placeholders(post, site))
     return url if url.endswith(("/", ".html")) else url + "/"
 
 
@@ -189,22 +189,21 @@ class UrlPlan:
     duplicates: list[Duplicate] = field(default_factory=list)
 
 
-def jekyll_write_order(post: Post) -> tuple[dt.datetime, str]:
-    """Jekyll's ``Document#<=>``: date, then path; the last one written keeps a shared URL."""
-    return post.date.astimezone(dt.UTC), str(post.source.name)
+def jekyll_write_order(post: Post) -> tuple[bool, dt.datetime, str]:
+    """Jekyll's ``Document#<=>`` (date, then path: the last one written keeps a shared URL), except that a
+    post at its own URL always beats one claiming it with ``permalink:`` (a post never takes another's URL)."""
+    return not post.permalink_override, post.date.astimezone(dt.UTC), str(post.source.name)
 
 
-def disambiguated(post: Post, site: JekyllSite, taken: Callable[[str], bool]) -> str:
-    """``slug-2``, ``slug-3``… at the first free URL."""
+def disambiguated(url: str, taken: Callable[[str], bool]) -> str:
+    """The claimed URL with ``-2``, ``-3``… on its last segment (``/2025/10/22/dup-2/``), at the first free one."""
+    ext = ".html" if url.endswith(".html") else "/"
+    base = url.removesuffix(".html").rstrip("/")
     for number in range(2, 10_000):
-        slug = f"{post.slug}-{number}"
-        url = jekyll_url(post, site, slug)
-        if url == jekyll_url(post, site):  # a pattern without :title: suffix the last segment
-            base = url.rstrip("/").removesuffix(".html")
-            url = f"{base}-{number}" + (".html" if url.endswith(".html") else "/")
-        if not taken(url_key(url)):
-            return url
-    raise ValueError(f"no free URL for {post.source}")  # pragma: no cover - 10,000 posts on one URL
+        candidate = f"{base}-{number}{ext}"
+        if not taken(url_key(candidate)):
+            return candidate
+    raise ValueError(f"no free URL near {url}")  # pragma: no cover - 10,000 posts on one URL
 
 
 def plan_urls(posts: Iterable[Post], site: JekyllSite) -> UrlPlan:
@@ -219,7 +218,7 @@ def plan_urls(posts: Iterable[Post], site: JekyllSite) -> UrlPlan:
         *moved, kept = sorted(claims[key], key=jekyll_write_order)
         plan.urls[kept.source] = jekyll_url(kept, site)
         for post in moved:
-            new_url = disambiguated(post, site, lambda candidate: candidate in taken)
+            new_url = disambiguated(jekyll_url(kept, site), lambda candidate: candidate in taken)
             taken.add(url_key(new_url))
             plan.urls[post.source] = new_url
             plan.duplicates.append(Duplicate(kept, post, jekyll_url(kept, site), new_url))

@@ -405,7 +405,9 @@ def read_post(path: Path, *, tz: dt.tzinfo, max_bytes: int = DEFAULT_MAX_BYTES) 
             f"canonical_url {canonical_url[:80]!r} は URL ではないので使いません",
         )
         canonical_url = ""
-    editorial, odd_links = editorial_links(front.get("related_articles"), front.get("pillar_article"))
+    pillar = front.get("pillar_article")
+    pillar_link = pillar if isinstance(pillar, dict) else None  # ``pillar_article: true`` is a flag, kept as is
+    editorial, odd_links = editorial_links(front.get("related_articles"), pillar_link)
     if odd_links:
         problem(
             key_line("related_articles" if "related_articles" in front else "pillar_article"),
@@ -421,7 +423,7 @@ def read_post(path: Path, *, tz: dt.tzinfo, max_bytes: int = DEFAULT_MAX_BYTES) 
             )
     known = {"title", "date", "categories", "category", "tags", "tag", "author", "excerpt"}
     known |= {"description", "reading_time", "image", "permalink", "robots", "sitemap", "canonical_url"}
-    known |= {"related_articles", "pillar_article", "last_modified_at"}
+    known |= {"related_articles", "last_modified_at"} | ({"pillar_article"} if pillar_link is not None else set())
     post = Post(
         source=path,
         slug=slug,
