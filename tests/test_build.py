@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, SEEDS, Build, article_of, parse_html
 from postarchive.config import ArchiveConfig
+from postarchive.model.permalinks import JekyllSite, jekyll_url
 from postarchive.posts.reading import read_post
 
 JST = ArchiveConfig().tz  # the display timezone the archive is configured with
@@ -15,7 +16,7 @@ JST = ArchiveConfig().tz  # the display timezone the archive is configured with
 REPAIRED_TITLES = {
     "/2025/11/10/3-gmogpu/": "GMOのGPUクラウド、NVIDIA B300対応の真意とは？AIインフラ競争の行方を読み解く",
     "/2025/10/11/2-beyond/": "ソフトバンクらが描く「Beyond AI」の真意とは？研究組合設立が示す日本のAI戦略の転換点",
-    "/2025/10/21/2-ai-article-update/": "「日本GPUアライアンス」の設立が示す、国内AIインフラの新たな夜明けとは？",
+    "/2025/10/22/2-ai-article-update/": "「日本GPUアライアンス」の設立が示す、国内AIインフラの新たな夜明けとは？",
 }
 
 
@@ -29,8 +30,9 @@ def test_every_seed_is_served_at_its_permalink(seeds_build: Build) -> None:
     for path in sorted(SEEDS.glob("*.md")):
         post = read_post(path, tz=JST).post
         assert post is not None
-        page = seeds_build.outdir / post.permalink.strip("/") / "index.html"
-        assert page.is_file(), post.permalink
+        url = jekyll_url(post, JekyllSite())  # the date in the blog's timezone, as Jekyll serves it
+        page = seeds_build.outdir / url.strip("/") / "index.html"
+        assert page.is_file(), url
         assert f"<h1>{post.title}" in unescape(page.read_text(encoding="utf-8"))
 
 
@@ -58,7 +60,7 @@ def test_cjk_emphasis_is_bold(seeds_build: Build) -> None:
 
 
 def test_post_header_shows_jst_date_and_links(seeds_build: Build) -> None:
-    html = seeds_build.post_html("/2025/10/21/2-ai-article-update/")
+    html = seeds_build.post_html("/2025/10/22/2-ai-article-update/")
     assert "2025年10月22日（水）" in html  # 20:37 UTC on the 21st is the 22nd in JST
     assert 'href="../../../../tags/%E3%83%81%E3%83%83%E3%83%97/index.html' in html  # タグ: チップ
     assert "categories/" in html and "authors/" in html
@@ -71,7 +73,7 @@ def test_landing_page_links_every_post_newest_first(seeds_build: Build) -> None:
         for anchor in article_of(html).find_all("a", href=True)
         if (href := str(anchor["href"]))[:4].isdigit() and href.count("/") == 4
     ]
-    expected = ["2025/11/10/3-gmogpu", "2025/10/21/2-ai-article-update", "2025/10/11/2-beyond"]
+    expected = ["2025/11/10/3-gmogpu", "2025/10/22/2-ai-article-update", "2025/10/11/2-beyond"]
     assert links[:3] == expected
     assert {link for link in links} >= {"2025/10/09/2-gmoai", "2025/09/18/1-ai-article-update"}
     assert "sd-card" in html  # sphinx-design cards
@@ -134,7 +136,8 @@ def test_corpus_builds_with_every_post_at_its_permalink(corpus_build: Build) -> 
     for path in posts:
         post = read_post(path, tz=JST).post
         assert post is not None, path
-        assert (corpus_build.outdir / post.permalink.strip("/") / "index.html").is_file(), post.permalink
+        url = jekyll_url(post, JekyllSite())
+        assert (corpus_build.outdir / url.strip("/") / "index.html").is_file(), url
 
 
 def test_headings_are_demoted_and_anchored_distinctly(archive_factory) -> None:  # type: ignore[no-untyped-def]

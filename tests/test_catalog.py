@@ -38,7 +38,7 @@ def test_every_post_with_its_fields(catalog: tuple[Path, dict[str, Any]]) -> Non
         assert (outdir / post["url"]).is_file()  # urls are relative to the site root
         assert post["permalink"].startswith("/2025/") and post["source"].endswith(".md")
     alliance = next(p for p in data["posts"] if p["source"] == "2025-10-21-2-ai-article-update.md")
-    assert alliance["permalink"] == "/2025/10/21/2-ai-article-update/"
+    assert alliance["permalink"] == "/2025/10/22/2-ai-article-update/"
     assert alliance["title"] == "「日本GPUアライアンス」の設立が示す、国内AIインフラの新たな夜明けとは？"
     assert alliance["excerpt"] == "日本GPUアライアンス設立について詳細に分析します。"
     assert alliance["categories"] == ["投資分析"] and "チップ" in alliance["tags"]
@@ -78,7 +78,7 @@ def test_company_and_tag_lists_with_urls(catalog: tuple[Path, dict[str, Any]]) -
 def test_dirhtml_urls(tmp_path: Path) -> None:
     built = build(tmp_path, builder="dirhtml")
     data = json.loads((built.outdir / "catalog.json").read_text(encoding="utf-8"))
-    assert {p["url"] for p in data["posts"]} >= {"2025/10/21/2-ai-article-update/"}
+    assert {p["url"] for p in data["posts"]} >= {"2025/10/22/2-ai-article-update/"}
 
 
 def test_all_companies_option(tmp_path: Path) -> None:

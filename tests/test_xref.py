@@ -92,7 +92,7 @@ def body_of(html: str) -> str:
 
 
 def test_gpu_alliance_post_lists_and_links_its_organisations(seeds: Built) -> None:
-    html = seeds.html("2025/10/21/2-ai-article-update/index.html")
+    html = seeds.html("2025/10/22/2-ai-article-update/index.html")
     names = header_companies(html)
     for name in ("KDDI", "さくらインターネット", "ハイレゾ", "NVIDIA", "経済産業省"):
         assert name in names
@@ -112,7 +112,7 @@ def test_meta_is_found_through_its_alias_facebook(seeds: Built) -> None:
 
 
 def test_first_mention_per_section_only_and_never_in_titles(seeds: Built) -> None:
-    html = seeds.html("2025/10/21/2-ai-article-update/index.html")
+    html = seeds.html("2025/10/22/2-ai-article-update/index.html")
     # the top section's own text links NVIDIA once; it is mentioned many more times
     top = body_of(html).split("<section", 1)[0]
     assert top.count("companies/NVIDIA/") == 1
@@ -201,7 +201,7 @@ def test_parallel_build_matches_serial(seeds: Built, tmp_path: Path) -> None:
     parallel = build(tmp_path, parallel=2)
     serial = json.loads((seeds.outdir / "catalog.json").read_text(encoding="utf-8"))
     assert json.loads((parallel.outdir / "catalog.json").read_text(encoding="utf-8")) == serial
-    html = parallel.html("2025/10/21/2-ai-article-update/index.html")
+    html = parallel.html("2025/10/22/2-ai-article-update/index.html")
     assert {"KDDI", "NVIDIA", "経済産業省"} <= set(header_companies(html))
     inventory = InventoryFile.loads((parallel.outdir / "objects.inv").read_bytes(), uri="")
     assert "KDDI" in inventory.data["archive:company"]
@@ -306,7 +306,7 @@ def test_incremental_registry_change_rereads_only_affected_posts(tmp_path: Path)
     # the two posts naming ハイレゾ (its spellings changed) and its entry page; nothing else
     assert second.read_docs() == {
         "2025/09/18/1-ai-article-update/index",
-        "2025/10/21/2-ai-article-update/index",
+        "2025/10/22/2-ai-article-update/index",
         "companies/ハイレゾ/index",
     }
     catalog = json.loads((second.outdir / "catalog.json").read_text(encoding="utf-8"))

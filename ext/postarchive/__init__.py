@@ -17,7 +17,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .builders.html.catalog import setup_catalog
     from .builders.html.feeds import setup_feeds
     from .builders.html.hosting import setup_hosting
+    from .builders.html.images import setup_images
     from .builders.html.nav import setup_nav
+    from .builders.html.redirects import setup_redirects
     from .builders.html.search import setup_search
     from .builders.latex.book import setup_latex
     from .domain.archive import setup_domain
@@ -40,13 +42,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_latex(app)
     setup_hosting(app)
     setup_feeds(app)
+    setup_redirects(app)
+    setup_images(app)
     setup_check(app)
     setup_search(app)
     setup_nav(app)
     setup_patches(app)
     return {
         "version": __version__,
-        "env_version": 3,  # PostRecord.meta is a PostMeta
+        "env_version": 4,  # PostMeta carries aliases and the front-matter fields; the domain keeps aliases
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

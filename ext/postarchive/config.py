@@ -27,6 +27,22 @@ class ArchiveConfig:
         default="companies.yml",
         metadata={"help": "企業・組織レジストリの YAML (conf.py からの相対パス)", "rebuild": "env"},
     )
+    jekyll_config: str = field(
+        default="",
+        metadata={
+            "help": "ブログの Jekyll _config.yml (conf.py からの相対パス): permalink・timezone・url を読む"
+            " (空: ブログの既定値 /:year/:month/:day/:title/・Asia/Tokyo・https://ai-media.co.jp)",
+            "rebuild": "env",
+        },
+    )
+    image_dir: str = field(
+        default="",
+        metadata={
+            "help": "記事の image (/assets/images/posts/…) を探すブログのフォルダ (conf.py からの相対パス, サイトの"
+            "ルート): あれば og:image に使い HTML 出力にコピーする (空: 画像なし)",
+            "rebuild": "env",
+        },
+    )
     timezone_hours: int = field(
         default=9,
         metadata={"help": "日付を表示するタイムゾーン (UTC からの時間, 既定は JST)", "rebuild": "env"},
@@ -105,6 +121,7 @@ def config_table() -> str:
 
 
 __all__ = ["ArchiveConfig", "config_table"]
+
 
 def update_readme(path: str) -> None:
     """Replace the table between ``<!-- config-table -->`` markers in ``path`` (the README)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, NamedTuple
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -25,10 +25,13 @@ from sphinx.roles import XRefRole
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id, make_refnode
 
+from ..model.permalinks import url_key
 from ..model.schema import PostMeta
 from ..model.yomi import group_order, index_group, sort_key
 from ..posts.post import normalize_name
 
+BLOG_PAGE_MARK = "\u2197"  # ↗: the link leaves the archive for the blog's site
+BLOG_PAGE_TITLE = "ブログのページ (アーカイブの外)"
 ENTRY_TYPES = {
     "company": "企業・組織",
     "tag": "タグ",
@@ -129,8 +132,8 @@ class ArchiveDomain(Domain):
     roles: ClassVar[dict[str, Any]] = {objtype: ArchiveXRefRole(objtype) for objtype in ["post", *ENTRY_TYPES]}
     directives: ClassVar[dict[str, Any]] = {"entry": EntryDirective}
     indices: ClassVar[list[type[Index]]] = [ArchiveCompanyIndex]
-    initial_data: ClassVar[dict[str, Any]] = {"entries": {}, "posts": {}, "extras": {}}
-    data_version = 2
+    initial_data: ClassVar[dict[str, Any]] = {"entries": {}, "posts": {}, "extras": {}, "aliases": {}}
+    data_version = 3
     dangling_warnings: ClassVar[dict[str, str]] = {
         "post": "リンク先の記事がアーカイブにありません: %(target)s",
         **{objtype: f"{label}の項目がありません: %(target)s" for objtype, label in ENTRY_TYPES.items()},
@@ -149,6 +152,11 @@ class ArchiveDomain(Domain):
     def posts(self) -> dict[str, PostRecord]:
         """Post key (the permalink path without slashes) → record."""
         return self.data.setdefault("posts", {})
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Another URL of a post (its file-name date) as a key → the post's docname."""
+        return self.data.setdefault("aliases", {})
 
     def note_entry(self, objtype: str, name: str, reading: str, node_id: str, location: Any = None) -> None:
         key = (objtype, name)
@@ -169,6 +177,16 @@ class ArchiveDomain(Domain):
     def note_post_page(self, docname: str, meta: PostMeta) -> None:
         key = docname.removesuffix("/index")
         self.posts[key] = PostRecord(docname, meta.title, meta)
+        for alias in meta.aliases:
+            self.aliases[url_key(alias)] = docname
+
+    def find_post(self, target: str) -> PostRecord | None:
+        """A post by the key of any of its URLs (Jekyll's, or the file-name date's)."""
+        key = target.strip("/").removesuffix("/index")
+        record = self.posts.get(key)
+        if record is None and key in self.aliases:
+            record = self.posts.get(self.aliases[key].removesuffix("/index"))
+        return record
 
     def newest_posts(self) -> list[PostRecord]:
         """Every post, newest first (by instant: dates keep their own offsets)."""
@@ -186,6 +204,9 @@ class ArchiveDomain(Domain):
         for post_key, record in list(self.posts.items()):
             if record.docname == docname:
                 del self.posts[post_key]
+        for alias, owner in list(self.aliases.items()):
+            if owner == docname:
+                del self.aliases[alias]
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
@@ -197,6 +218,9 @@ class ArchiveDomain(Domain):
         for key, record in otherdata.get("posts", {}).items():
             if record.docname in wanted:
                 self.posts[key] = record
+        for alias, owner in otherdata.get("aliases", {}).items():
+            if owner in wanted:
+                self.aliases[alias] = owner
 
     def resolve_xref(
         self,
@@ -208,8 +232,10 @@ class ArchiveDomain(Domain):
         node: pending_xref,
         contnode: nodes.Element,
     ) -> nodes.reference | None:
+        if typ == "page":
+            return site_page_reference(env, builder, fromdocname, target, node, contnode)
         if typ == "post":
-            record = self.posts.get(target.strip("/").removesuffix("/index"))
+            record = self.find_post(target)
             if record is None:
                 return None
             if not node.get("refexplicit"):
@@ -241,6 +267,24 @@ class ArchiveDomain(Domain):
             yield key, record.title, "post", record.docname, "", 1
         for (objtype, name), entry in sorted(self.entries.items()):
             yield name, entry.name, objtype, entry.docname, entry.node_id, 1
+
+
+def site_page_reference(
+    env: BuildEnvironment, builder: Builder, fromdocname: str, target: str, node: pending_xref, contnode: nodes.Element
+) -> nodes.reference:
+    """A link from a post to a page of the blog's site that is not a post (``/services/``, ``/contact/``):
+    the archive's own page at that path when there is one (``/tags/AI/``), else the page on the blog."""
+    path = urlsplit(target).path.strip("/").removesuffix(".html")
+    for docname in (path + "/index", path) if path else ():
+        if docname in env.all_docs:
+            return make_refnode(builder, fromdocname, docname, "", contnode)
+    reference = nodes.reference("", "", internal=False, refuri=node.get("blog_url", "") + target)
+    reference["classes"] += ["external", "blog-page"]
+    reference["reftitle"] = BLOG_PAGE_TITLE
+    reference += contnode
+    if builder.format == "html":
+        reference += nodes.inline(BLOG_PAGE_MARK, BLOG_PAGE_MARK, classes=["blog-page-mark"])
+    return reference
 
 
 def setup_domain(app: Sphinx) -> None:

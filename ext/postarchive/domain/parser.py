@@ -9,7 +9,9 @@ Jekyll (kramdown, ``input: GFM``) differs (:mod:`.kramdown_blocks`, :mod:`.typog
 - no MyST roles, directives, targets, comments or ``eval-rst`` (fences are always code),
 - links only to http(s)/mailto (markdown-it already drops ``javascript:``/``data:``),
 - emphasis that works beside Japanese punctuation, as kramdown renders it,
-- Jekyll permalinks (``/2025/10/09/slug/``) turned into checked ``archive:post`` references,
+- Jekyll permalinks (``/2025/10/09/slug/``, either date form, or on the blog's domain) turned into checked
+  ``archive:post`` references; other paths of the blog's site into ``archive:page`` references (the
+  archive's page at that path, else an external link to the blog's page),
 - headings demoted under the page title, with no level jumps.
 
 The page's own front matter (written by :mod:`postarchive.pages`) is handed to the archive domain.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from typing import Any, cast
+from urllib.parse import urlsplit, urlunsplit
 
 import yaml
 from docutils import nodes
@@ -38,7 +41,9 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from ..domain.state import ArchiveStateMissing, archive_state
 from ..model.kramdown import HeaderIds
+from ..model.permalinks import BLOG_URL
 from ..model.schema import PostMeta
 from ..model.urls import permalink_target
 from .kramdown_blocks import kramdown_blocks_plugin
@@ -244,22 +249,17 @@ class PostRenderer(SphinxRenderer):
 
     def render_link(self, token: SyntaxTreeNode) -> None:
         href = cast(str, token.attrGet("href") or "")
-        target = permalink_target(href)
+        blog_url = self.blog_url()
+        site_path = blog_site_path(href, blog_url)
+        target = permalink_target(site_path) if site_path is not None else None
         if target is not None:
-            node = addnodes.pending_xref(
-                refdomain="archive",
-                reftype="post",
-                reftarget=target,
-                refexplicit=True,
-                refwarn=True,
-                refdoc=self.sphinx_env.docname,
-            )
-            self.add_line_and_source_path(node, token)
-            inner = nodes.inline("", "", classes=["xref", "archive-post"])
-            node.append(inner)
-            self.current_node.append(node)
-            with self.current_node_context(inner):
-                self.render_children(token)
+            self.render_archive_xref(token, "post", target, ["xref", "archive-post"])
+            return
+        if site_path is not None and not href.startswith("#"):
+            # a page of the blog's site that is not a post (/services/, /contact/, /): the archive's page
+            # at that path if it has one, else the blog's page (archive domain, ``page`` references)
+            node = self.render_archive_xref(token, "page", site_path, ["blog-page-text"])
+            node["blog_url"] = blog_url
             return
         if href.lower().startswith(SAFE_SCHEMES) or href.startswith("#"):
             if href.startswith("#"):
@@ -267,8 +267,33 @@ class PostRenderer(SphinxRenderer):
             else:
                 self.render_link_url(token)
             return
-        # relative or unknown links point into the original blog, not this archive: keep the text
+        # relative links (no leading /) have no meaning outside the blog's page: keep the text
         self.render_children(token)
+
+    def blog_url(self) -> str:
+        try:
+            return archive_state(self.sphinx_env).jekyll.url
+        except ArchiveStateMissing:
+            return BLOG_URL
+
+    def render_archive_xref(
+        self, token: SyntaxTreeNode, reftype: str, target: str, classes: list[str]
+    ) -> addnodes.pending_xref:
+        node = addnodes.pending_xref(
+            refdomain="archive",
+            reftype=reftype,
+            reftarget=target,
+            refexplicit=True,
+            refwarn=True,
+            refdoc=self.sphinx_env.docname,
+        )
+        self.add_line_and_source_path(node, token)
+        inner = nodes.inline("", "", classes=classes)
+        node.append(inner)
+        self.current_node.append(node)
+        with self.current_node_context(inner):
+            self.render_children(token)
+        return node
 
     def render_image(self, token: SyntaxTreeNode) -> None:
         src = cast(str, token.attrGet("src") or "")
@@ -279,6 +304,23 @@ class PostRenderer(SphinxRenderer):
         alt = self.renderInlineAsText(token.children or [])
         if alt:
             self.current_node.append(nodes.inline(alt, alt, classes=["post-image-alt"]))
+
+
+def blog_site_path(href: str, blog_url: str) -> str | None:
+    """A link into the blog's site as a site path (``/services/?utm…``, ``https://blog/x/`` → ``/x/``),
+    or None for another site's link, an anchor or a relative link."""
+    href = href.strip()
+    if href.startswith("/") and not href.startswith("//"):
+        return href
+    blog = urlsplit(blog_url) if blog_url else None
+    parts = urlsplit(href)
+    if blog is not None and parts.scheme in ("http", "https") and parts.netloc.lower() == blog.netloc.lower():
+        prefix = blog.path.rstrip("/")
+        path = parts.path or "/"
+        if path.startswith(prefix + "/") or path == prefix:
+            path = path[len(prefix) :] or "/"
+        return urlunsplit(("", "", path, parts.query, parts.fragment))
+    return None
 
 
 def create_post_parser(config: Any, *, typography: bool = True) -> MarkdownIt:

@@ -14,6 +14,7 @@ from typing import Any
 from sphinx.environment import BuildEnvironment
 
 from ..model.nav import NavTree
+from ..model.permalinks import JekyllSite
 from ..model.registry import Registry
 from ..model.schema import PostPageData
 from ..posts.post import Post, Problem
@@ -34,6 +35,7 @@ class ArchiveState:
     registry: Registry = field(default_factory=Registry)
     companies: dict[str, list[str]] = field(default_factory=dict)  # docname → canonical names, first mention first
     line_shift: dict[str, int] = field(default_factory=dict)  # docname → post line minus page line
+    jekyll: JekyllSite = field(default_factory=JekyllSite)  # the blog's URL settings (its _config.yml)
     nav: NavTree | None = None  # the sidebar's years → months → posts
     feed_paths: dict[str, str] | None = None  # entry page docname → its feed (computed once per build)
     glyphs: Any = None  # the PDF fonts' code points (computed once per LaTeX build)

@@ -1,4 +1,5 @@
-"""What a post page shows around its body: date, author, category, tags, companies, related posts.
+"""What a post page shows around its body: date (and updated date), author, category, tags, companies,
+the post's own related posts (``related_articles``) and the archive's.
 
 Built as docutils nodes from the page's metadata (never as markup text), so nothing in a title or
 tag can become markup; the links are ``archive`` references resolved like any other.
@@ -39,6 +40,10 @@ def post_header(meta: PostMeta) -> nodes.container:
     header = nodes.container(classes=[HEADER_CLASS])
     line = nodes.paragraph(classes=["post-meta-line"])
     line += nodes.inline(meta.date_display, meta.date_display, classes=["post-date"])
+    if meta.updated_display and meta.updated_display != meta.date_display:
+        line += nodes.Text("　")
+        updated = f"更新: {meta.updated_display}"
+        line += nodes.inline(updated, updated, classes=["post-updated"])
     if meta.author:
         line += nodes.Text("　")
         line += meta_field("著者: ", [xref("author", meta.author)], "post-author")
@@ -59,20 +64,54 @@ def post_header(meta: PostMeta) -> nodes.container:
     return header
 
 
+OWN_RELATED_TITLE = "関連記事"
+# the archive's list below a post that has its own: another title, so the page never shows two 関連記事
+GENERATED_RELATED_TITLE = "ほかの関連記事"
+# related_articles below a body that ends with its own 関連記事 (the blog never has both; a page shows one 関連記事)
+EDITORIAL_AFTER_BODY_TITLE = "編集部のおすすめ"
+PILLAR_LABEL = "まとめ記事: "
+
+
+def link_list(section: nodes.section, items: list[nodes.Node]) -> nodes.section:
+    bullets = nodes.bullet_list()
+    for node in items:
+        item = nodes.list_item()
+        para = nodes.paragraph()
+        para += node
+        item += para
+        bullets += item
+    section += bullets
+    return section
+
+
+def editorial_section(meta: PostMeta) -> nodes.section | None:
+    """The post's own related posts (``pillar_article`` first, then ``related_articles``), linked like body links."""
+    if not meta.editorial:
+        return None
+    section = nodes.section(ids=["post-related-articles"], classes=[RELATED_CLASS, "post-related-articles"])
+    title = EDITORIAL_AFTER_BODY_TITLE if meta.body_related else OWN_RELATED_TITLE
+    section += nodes.title(title, title)
+    items: list[nodes.Node] = []
+    for ref in meta.editorial:
+        link = xref("post", ref.key, ref.title)
+        if ref.pillar:
+            label = nodes.inline("", "", classes=["post-pillar"])
+            label += nodes.Text(PILLAR_LABEL)
+            label += link
+            items.append(label)
+        else:
+            items.append(link)
+    return link_list(section, items)
+
+
 def related_section(meta: PostMeta) -> nodes.section | None:
+    """The archive's related posts; titled ほかの関連記事 when the post has its own list (never repeating it)."""
     if not meta.related:
         return None
     section = nodes.section(ids=[RELATED_CLASS], classes=[RELATED_CLASS])
-    section += nodes.title("関連記事", "関連記事")
-    items = nodes.bullet_list()
-    for docname in meta.related:
-        item = nodes.list_item()
-        para = nodes.paragraph()
-        para += xref("post", docname)
-        item += para
-        items += item
-    section += items
-    return section
+    title = GENERATED_RELATED_TITLE if meta.own_related else OWN_RELATED_TITLE
+    section += nodes.title(title, title)
+    return link_list(section, [xref("post", docname) for docname in meta.related])
 
 
 def add_header_and_related(doctree: nodes.document, meta: PostMeta) -> None:
@@ -85,6 +124,6 @@ def add_header_and_related(doctree: nodes.document, meta: PostMeta) -> None:
     top.insert(title_index + 1, post_header(meta))
     if meta.description:
         doctree += nodes.meta("", name="description", content=meta.description)  # type: ignore[attr-defined]
-    related = related_section(meta)
-    if related is not None:
-        top += related
+    for section in (editorial_section(meta), related_section(meta)):
+        if section is not None:
+            top += section

@@ -19,6 +19,7 @@ from urllib.parse import quote
 import yaml
 
 from ..model.dates import format_date_jst, month_key, newest_first
+from ..model.frontmatter import editorial_refs
 from ..model.kinds import ENTRY_DIRS, ENTRY_TITLES, MANIFEST, entry_docname, generated_roots
 from ..model.schema import PostMeta, PostPageData
 from ..pages.myst import escape_inline
@@ -43,12 +44,21 @@ def post_front_matter(post: Post, data: PostPageData, tz: dt.tzinfo) -> dict[str
         author=post.author,
         description=post.summary,
         excerpt=post.excerpt,
-        reading_time=post.reading_time,
-        image=post.image,
+        reading_time=data.reading_time if data.reading_time is not None else post.reading_time,
+        image=data.image,
         companies=data.companies,
         related=data.related,
+        own_related=data.own_related,
+        body_related=data.body_related,
+        editorial=editorial_refs(post),
         mentions_key=data.mentions_key,
         body_line=post.body_line,
+        aliases=post.aliases,
+        robots=post.robots,
+        sitemap=post.sitemap,
+        canonical_url=post.canonical_url,
+        updated=post.last_modified.isoformat() if post.last_modified else "",
+        updated_display=format_date_jst(post.last_modified, tz) if post.last_modified else "",
         extra={key: plain_value(value) for key, value in post.extra.items()},
     )
     return meta.to_dict()

@@ -18,9 +18,11 @@ from sphinx.util import logging
 from ..config import ArchiveConfig
 from ..domain.config import archive_config
 from ..domain.state import ArchiveState, set_archive_state
+from ..model.frontmatter import editorial_refs, own_related_keys, own_related_section, reading_minutes, usable_image
 from ..model.kinds import ENTRY_DIRS, ENTRY_TITLES, reserved_docname
 from ..model.mentions import mention_text
 from ..model.nav import nav_tree
+from ..model.permalinks import JekyllSite, plan_urls, read_jekyll_config, url_key
 from ..model.registry import Registry, RegistryProblem, load_registry
 from ..model.related import Item, features_of, related_posts
 from ..model.schema import PostPageData
@@ -43,22 +45,18 @@ from ..posts.reading import read_post
 logger = logging.getLogger(__name__)
 POST_SUFFIXES = (".md", ".markdown")
 POST_PAGE_SUFFIX = POST_SUFFIX
+RELATED_SPARE = 6  # related candidates beyond related_count, for the ones the post already lists itself
 
 
-def read_posts(posts_dir: Path, config: ArchiveConfig) -> ArchiveState:
-    """Read every post file; bad ones become problems, never exceptions.
-
-    When two posts claim one permalink, the one whose file name gives it (Jekyll's own URL) keeps it
-    over one that claims it with a ``permalink:`` override; otherwise the first file name wins.
-    """
-    site = ArchiveState()
-    tz = config.tz
+def read_posts(posts_dir: Path, config: ArchiveConfig, jekyll: JekyllSite | None = None) -> ArchiveState:
+    """Read every post file; bad ones become problems, never exceptions. Each post gets Jekyll's URL."""
+    site = ArchiveState(jekyll=jekyll or JekyllSite())
     if not posts_dir.is_dir():
         site.problems.append(Problem(posts_dir, None, "config", "記事フォルダがありません", fatal=True))
         return site
     read: list[Post] = []
     for path in sorted(p for p in posts_dir.iterdir() if p.is_file() and p.suffix.lower() in POST_SUFFIXES):
-        result = read_post(path, tz=tz, max_bytes=config.max_post_bytes)
+        result = read_post(path, tz=site.jekyll.tz, max_bytes=config.max_post_bytes)
         site.problems.extend(result.problems)
         post = result.post
         if post is not None and post.permalink_override and reserved_docname(post.docname):
@@ -73,23 +71,7 @@ def read_posts(posts_dir: Path, config: ArchiveConfig) -> ArchiveState:
             post = dataclasses.replace(post, permalink_override="")
         if post is not None:
             read.append(post)
-    seen: dict[str, Post] = {}
-    for post in sorted(read, key=lambda p: bool(p.permalink_override)):
-        if post.docname in seen:
-            site.problems.append(
-                Problem(
-                    post.source,
-                    None,
-                    "duplicate",
-                    f"パーマリンク {post.permalink} が {seen[post.docname].source.name} と重複しています: この記事は省きます",
-                    fatal=True,
-                )
-            )
-            continue
-        seen[post.docname] = post
-    for post in read:
-        if seen.get(post.docname) is not post:
-            continue
+    for post in with_jekyll_urls(read, site.jekyll, site.problems):
         cleaned = remove_liquid(post.body)
         if cleaned.liquid_removed:
             line = post.body_line + (cleaned.first_liquid_offset or 0)
@@ -105,6 +87,22 @@ def read_posts(posts_dir: Path, config: ArchiveConfig) -> ArchiveState:
         site.posts.append(post)
         site.bodies[post.docname] = cleaned.text
     return site
+
+
+def with_jekyll_urls(posts: list[Post], jekyll: JekyllSite, problems: list[Problem]) -> list[Post]:
+    """Each post at Jekyll's URL; where two claim one, Jekyll's survivor keeps it (warned, naming both)."""
+    plan = plan_urls(posts, jekyll)
+    for dup in plan.duplicates:
+        problems.append(
+            Problem(
+                dup.moved.source,
+                None,
+                "duplicate",
+                f"{dup.moved.source.name} と {dup.kept.source.name} は同じ URL {dup.url} になります: "
+                f"Jekyll が残すのは {dup.kept.source.name} なので、{dup.moved.source.name} は {dup.new_url} に置きます",
+            )
+        )
+    return [dataclasses.replace(p, url=plan.urls[p.source], aliases=plan.aliases.get(p.source, ())) for p in posts]
 
 
 def name_members(posts: list[Post], attribute: str) -> dict[str, list[Post]]:
@@ -147,17 +145,39 @@ def find_related(site: ArchiveState, count: int) -> dict[str, tuple[str, ...]]:
     return related_posts(items, count)
 
 
-def link_posts(site: ArchiveState, config: ArchiveConfig, cache: BuildCache | None = None) -> None:
-    """Fill each post's page data: its companies and its related posts."""
+def link_posts(
+    site: ArchiveState, config: ArchiveConfig, cache: BuildCache | None = None, image_root: Path | None = None
+) -> None:
+    """Fill each post's page data: its companies, its related posts (none the post lists itself), its
+    image (when ``image_root`` holds it) and its reading time."""
     find_companies(site, cache)
-    related = find_related(site, config.related_count)
+    related = find_related(site, config.related_count + RELATED_SPARE)
+    by_key = post_keys(site.posts)
+
+    def exists(path: str) -> bool:
+        return image_root is not None and (image_root / path).is_file()
+
     for post in site.posts:
         companies = tuple(site.companies.get(post.docname, []))
+        body = site.bodies[post.docname]
+        own = {by_key.get(key) for key in own_related_keys(body)}
+        own |= {by_key.get(ref.key) for ref in editorial_refs(post)}
         site.page_data[post.docname] = PostPageData(
             companies=companies,
-            related=related.get(post.docname, ()),
+            related=tuple(d for d in related.get(post.docname, ()) if d not in own)[: config.related_count],
+            own_related=bool(own_related_section(body) or post.related_articles),
+            body_related=bool(own_related_section(body)),
+            image=usable_image(post.image, site.jekyll.url, exists),
+            reading_time=reading_minutes(post.reading_time, body),
             mentions_key=site.registry.spellings_key(companies),
         )
+
+
+def post_keys(posts: list[Post]) -> dict[str, str]:
+    """Every key a link may use for a post (its URL's, its aliases') → the post's docname."""
+    keys = {url_key(alias): post.docname for post in posts for alias in post.aliases}
+    keys.update({url_key(post.permalink): post.docname for post in posts})
+    return keys
 
 
 def generate_pages(site: ArchiveState, config: ArchiveConfig, cache: BuildCache | None = None) -> dict[str, str]:
@@ -237,17 +257,29 @@ def report_problems(problems: list[Problem] | list[RegistryProblem], strict: boo
         )
 
 
+def jekyll_settings(app: Sphinx, config: ArchiveConfig) -> JekyllSite:
+    """The blog's ``_config.yml`` (``postarchive_jekyll_config``), else the blog's own settings."""
+    if not config.jekyll_config:
+        return JekyllSite()
+    path = (Path(app.confdir) / config.jekyll_config).resolve()
+    jekyll = read_jekyll_config(path)
+    for message in jekyll.problems:
+        logger.warning(message, location=f"{path}:", type="postarchive", subtype="config")
+    return jekyll
+
+
 def build_site(app: Sphinx) -> None:
     config = archive_config(app)
     srcdir = Path(app.srcdir)
     posts_dir = (Path(app.confdir) / config.posts_dir).resolve()
-    site = read_posts(posts_dir, config)
+    site = read_posts(posts_dir, config, jekyll_settings(app, config))
     report_problems(site.problems, config.strict)
     cache = load_cache(Path(app.doctreedir))
     registry_path = (Path(app.confdir) / config.registry).resolve()
     site.registry, registry_problems = load_registry_cached(registry_path, cache)
     report_problems(registry_problems)
-    link_posts(site, config, cache)
+    image_root = (Path(app.confdir) / config.image_dir).resolve() if config.image_dir else None
+    link_posts(site, config, cache, image_root)
     problems_before = len(site.problems)
     pages = generate_pages(site, config, cache)
     save_cache(Path(app.doctreedir), cache)

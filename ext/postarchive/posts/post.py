@@ -32,6 +32,15 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class EditorialLink:
+    """A related post the editors chose (``related_articles`` / ``pillar_article``): its file stem and title."""
+
+    slug: str
+    title: str
+    pillar: bool = False
+
+
+@dataclass(frozen=True)
 class Post:
     """One Jekyll post, read and repaired, ready to become a page."""
 
@@ -49,18 +58,35 @@ class Post:
     reading_time: int | None = None
     image: str = ""
     permalink_override: str = ""
+    # front-matter fields of the blog's layout (see docs/design/urls.md for what each one does)
+    robots: str = ""  # e.g. "noindex"
+    sitemap: bool = True  # ``sitemap: false`` keeps the post out of sitemap.xml
+    canonical_url: str = ""
+    related_articles: tuple[EditorialLink, ...] = ()  # the post's own related posts (related_articles, pillar_article)
+    last_modified: dt.datetime | None = None  # last_modified_at
+    # set once every post is read (model.permalinks.plan_urls): Jekyll's URL and the other forms that redirect to it
+    url: str = ""
+    aliases: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def permalink(self) -> str:
-        """The blog's ``/:year/:month/:day/:title/`` URL (date as written in front matter)."""
+        """The post's URL: Jekyll's (``url``, once assigned), else the front matter's or the file name's."""
+        if self.url:
+            return self.url
         if self.permalink_override:
             return self.permalink_override
         return f"/{self.date:%Y/%m/%d}/{self.slug}/"
 
     @property
     def docname(self) -> str:
-        return self.permalink.strip("/") + "/index"
+        """``/a/b/`` is written as ``a/b/index``; ``/a/b.html`` (Jekyll's ``date`` style) as ``a/b``."""
+        path = self.permalink.strip("/")
+        return path.removesuffix(".html") if path.endswith(".html") else path + "/index"
+
+    @property
+    def noindex(self) -> bool:
+        return "noindex" in self.robots.lower()
 
     @property
     def summary(self) -> str:

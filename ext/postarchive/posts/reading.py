@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..posts.post import Post, Problem
+from ..posts.post import EditorialLink, Post, Problem
 
 FILENAME_RE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?P<slug>.+)$")
 END_MARKER_RE = re.compile(r"^[ \t]*-{3,}[ \t]*END[ \t]*-{3,}[ \t]*$", re.IGNORECASE | re.MULTILINE)
@@ -153,9 +153,13 @@ def split_front_matter(text: str) -> tuple[str | None, str, int, str | None]:
 
 
 def parse_front_matter_date(value: Any, tz: dt.tzinfo) -> dt.datetime | None:
-    """A front-matter date (string, date or datetime, any offset) as an aware datetime."""
+    """A front-matter date (string, date or datetime, any offset) as an aware datetime.
+
+    As in Jekyll (Ruby's Psych): an unquoted YAML timestamp without an offset is UTC; a quoted date
+    string without one, or a bare date, is in the site timezone ``tz``.
+    """
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
     if not isinstance(value, str):
@@ -240,6 +244,22 @@ def repair_title(title: str, body: str) -> tuple[str, str, str | None]:
         reason = "途中で切れている" if truncated else "壊れている"
         return candidate, rest, f"front matter のタイトルが{reason}ため本文1行目のタイトルを使います: {candidate!r}"
     return title, body, None
+
+
+def editorial_links(related: Any, pillar: Any) -> tuple[tuple[EditorialLink, ...], bool]:
+    """``pillar_article`` (first) and ``related_articles`` as links; returns ``(links, had_odd_items)``."""
+    items = [(pillar, True)] if pillar is not None else []
+    items += [(item, False) for item in (related if isinstance(related, list) else [related] if related else [])]
+    links: dict[str, EditorialLink] = {}
+    odd = False
+    for item, is_pillar in items:
+        slug = clean_line(str(item.get("slug") or "")) if isinstance(item, dict) else ""
+        if not slug:
+            odd = True
+            continue
+        title = clean_line(str(item.get("title") or "")) or slug
+        links.setdefault(slug, EditorialLink(slug, title, is_pillar))
+    return tuple(links.values()), odd
 
 
 def read_post(path: Path, *, tz: dt.tzinfo, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
@@ -377,8 +397,33 @@ def read_post(path: Path, *, tz: dt.tzinfo, max_bytes: int = DEFAULT_MAX_BYTES) 
             f"image {image[:80]!r} は http(s) の URL でもサイト内のパスでもないので使いません",
         )
         image = ""
+    canonical_url = text_field("canonical_url")
+    if canonical_url and not SAFE_IMAGE_RE.match(canonical_url):
+        problem(
+            key_line("canonical_url"),
+            "front-matter",
+            f"canonical_url {canonical_url[:80]!r} は URL ではないので使いません",
+        )
+        canonical_url = ""
+    pillar = front.get("pillar_article")
+    pillar_link = pillar if isinstance(pillar, dict) else None  # ``pillar_article: true`` is a flag, kept as is
+    editorial, odd_links = editorial_links(front.get("related_articles"), pillar_link)
+    if odd_links:
+        problem(
+            key_line("related_articles" if "related_articles" in front else "pillar_article"),
+            "front-matter",
+            "related_articles / pillar_article に slug のない項目があります: その項目は使いません",
+        )
+    last_modified = None
+    if front.get("last_modified_at") is not None:
+        last_modified = parse_front_matter_date(front.get("last_modified_at"), tz)
+        if last_modified is None:
+            problem(
+                key_line("last_modified_at"), "date", f"last_modified_at {front.get('last_modified_at')!r} が読めません"
+            )
     known = {"title", "date", "categories", "category", "tags", "tag", "author", "excerpt"}
-    known |= {"description", "reading_time", "image", "permalink"}
+    known |= {"description", "reading_time", "image", "permalink", "robots", "sitemap", "canonical_url"}
+    known |= {"related_articles", "last_modified_at"} | ({"pillar_article"} if pillar_link is not None else set())
     post = Post(
         source=path,
         slug=slug,
@@ -394,6 +439,11 @@ def read_post(path: Path, *, tz: dt.tzinfo, max_bytes: int = DEFAULT_MAX_BYTES) 
         reading_time=reading_time if isinstance(reading_time, int) and not isinstance(reading_time, bool) else None,
         image=image,
         permalink_override=permalink if permalink != "/" else "",
+        robots=text_field("robots"),
+        sitemap=front.get("sitemap") is not False,  # jekyll-sitemap: only the boolean false counts
+        canonical_url=canonical_url,
+        related_articles=editorial,
+        last_modified=last_modified,
         extra={key: value for key, value in front.items() if key not in known},
     )
     return ReadResult(post, problems)

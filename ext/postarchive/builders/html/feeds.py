@@ -63,6 +63,7 @@ class FeedItem:
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     companies: tuple[str, ...] = ()
+    updated: dt.datetime | None = None  # last_modified_at
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,11 @@ def names(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def feed_items(records: Iterable[tuple[str, PostMeta]], url_of: Callable[[str], str]) -> list[FeedItem]:
-    """``(docname, meta)`` pairs → feed items, newest first."""
+    """``(docname, meta)`` pairs → feed items, newest first (``robots: noindex`` posts left out)."""
     items = []
     for docname, meta in records:
+        if meta.noindex:
+            continue
         items.append(
             FeedItem(
                 docname=docname,
@@ -93,6 +96,7 @@ def feed_items(records: Iterable[tuple[str, PostMeta]], url_of: Callable[[str], 
                 tags=names(meta.tags),
                 categories=names(meta.categories),
                 companies=names(meta.companies),
+                updated=meta.updated_moment,
             )
         )
     return sorted(items, key=lambda item: (item.date.astimezone(dt.UTC), item.docname), reverse=True)
@@ -152,7 +156,7 @@ def render_atom(spec: FeedSpec, *, author: str, language: str = "ja") -> bytes:
     generator.language(language)
     if author:
         generator.author({"name": xml_text(author)})
-    generator.updated(spec.items[0].date if spec.items else EPOCH)
+    generator.updated(max((item.updated or item.date for item in spec.items), default=EPOCH))
     generator.generator("postarchive")
     for item in spec.items:
         entry = generator.add_entry(order="append")
@@ -160,7 +164,7 @@ def render_atom(spec: FeedSpec, *, author: str, language: str = "ja") -> bytes:
         entry.title(xml_text(item.title))
         entry.link(href=item.url, rel="alternate", type="text/html")
         entry.published(item.date)
-        entry.updated(item.date)
+        entry.updated(item.updated or item.date)
         if item.summary:
             entry.summary(xml_text(item.summary))
         if item.author:

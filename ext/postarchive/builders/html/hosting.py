@@ -14,7 +14,7 @@ Everything hangs off one setting, ``html_baseurl``:
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from fnmatch import fnmatch
 from html import escape
 from pathlib import Path
@@ -42,13 +42,22 @@ def robots_txt(baseurl: str, sitemap: str = "sitemap.xml") -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(baseurl, sitemap)}\n"
 
 
-def permalink_sitemap(xml: bytes | None, baseurl: str, all_links: Iterable[str] = ()) -> bytes:
+def permalink_sitemap(
+    xml: bytes | None,
+    baseurl: str,
+    all_links: Iterable[str] = (),
+    *,
+    excluded: Collection[str] = (),
+    lastmod: Mapping[str, str] | None = None,
+) -> bytes:
     """sphinx-sitemap's ``sitemap.xml`` with permalinks (``…/index.html`` → ``…/``), made complete.
 
     sphinx-sitemap only lists the pages written by the current build, so after an incremental build
     its sitemap would hold just the changed pages; ``all_links`` (every page's ``docname.html``) fills
-    in the rest. The result is sorted, so an unchanged site gives an identical file.
+    in the rest. The result is sorted, so an unchanged site gives an identical file. ``excluded`` links
+    (``robots: noindex``, ``sitemap: false``) are left out; ``lastmod`` gives a link its ``<lastmod>``.
     """
+    drop = {absolute_url(baseurl, permalink_path(link)) for link in excluded}
     baseurl = normalize_baseurl(baseurl)
     ElementTree.register_namespace("", SITEMAP_NS)
     ElementTree.register_namespace("xhtml", "http://www.w3.org/1999/xhtml")
@@ -69,8 +78,12 @@ def permalink_sitemap(xml: bytes | None, baseurl: str, all_links: Iterable[str] 
             url = ElementTree.Element(f"{{{SITEMAP_NS}}}url")
             ElementTree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = loc_text
             locs[loc_text] = url
+    for link, date in (lastmod or {}).items():
+        entry = locs.get(absolute_url(baseurl, permalink_path(link)))
+        if entry is not None and entry.find(f"{{{SITEMAP_NS}}}lastmod") is None:
+            ElementTree.SubElement(entry, f"{{{SITEMAP_NS}}}lastmod").text = date
     root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
-    root.extend(locs[key] for key in sorted(locs))
+    root.extend(locs[key] for key in sorted(locs) if key not in drop)
     ElementTree.indent(root)
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -180,12 +193,19 @@ def page_meta(app: Sphinx, pagename: str, doctree: nodes.document | None) -> tup
                 extra.append(f'<meta name="description" content="{escape(description)}" />')
         if description:
             fields["og:description"] = description
-        image = resolve_against(baseurl, post.image)
+        image = resolve_against(baseurl, post.image)  # only set when the archive serves it (or another site does)
         if image:
             fields["og:image"] = image
             fields["og:image:alt"] = post.title
         if post.date:
             extra.append(f'<meta property="article:published_time" content="{escape(post.date)}" />')
+        if post.updated:
+            extra.append(f'<meta property="article:modified_time" content="{escape(post.updated)}" />')
+        if post.noindex:
+            extra.append(f'<meta name="robots" content="{escape(post.robots)}" />')
+        canonical = canonical_of(app, post.canonical_url)
+        if canonical:
+            fields["og:url"] = canonical
         for tag in post.tags:
             extra.append(f'<meta property="article:tag" content="{escape(tag)}" />')
     else:  # generated entry, month and company pages declare a description in their front matter
@@ -196,6 +216,23 @@ def page_meta(app: Sphinx, pagename: str, doctree: nodes.document | None) -> tup
     card = "summary_large_image" if image or app.config.ogp_image else "summary"
     extra.append(f'<meta name="twitter:card" content="{card}" />')
     return fields, extra
+
+
+def canonical_of(app: Sphinx, canonical_url: str) -> str:
+    """A post's ``canonical_url`` as the archive's URL: its twin's page when it names a post (on the blog's
+    domain or as a site path), else the URL as written."""
+    if not canonical_url:
+        return ""
+    from ...domain.state import archive_state
+    from ...model.urls import permalink_target
+
+    blog_url = archive_state(app.env).jekyll.url.rstrip("/")
+    path = canonical_url.removeprefix(blog_url) if blog_url else canonical_url
+    target = permalink_target(path) if path.startswith("/") else None
+    record = app.env.get_domain("archive").find_post(target) if target else None  # type: ignore[attr-defined]
+    if record is not None:
+        return absolute_url(app.config.html_baseurl, permalink_path(app.builder.get_target_uri(record.docname)))
+    return resolve_against(blog_url + "/", canonical_url) if blog_url else canonical_url
 
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -224,13 +261,26 @@ def finish_site(app: Sphinx, exception: BaseException | None) -> None:
     links = [app.builder.get_target_uri(docname) for docname in sorted(app.env.all_docs)]
     excludes = app.config.sitemap_excludes or []
     links = [link for link in links if not any(fnmatch(link, pattern) for pattern in excludes)]
-    content = permalink_sitemap(written, app.config.html_baseurl, links)
+    unlisted, lastmod = post_sitemap_fields(app)
+    content = permalink_sitemap(written, app.config.html_baseurl, links, excluded=unlisted, lastmod=lastmod)
     if written != content:
         sitemap.write_bytes(content)
     robots = outdir / "robots.txt"
     robots_content = robots_txt(app.config.html_baseurl, app.config.sitemap_filename)
     if not robots.is_file() or robots.read_text(encoding="utf-8") != robots_content:
         robots.write_text(robots_content, encoding="utf-8")
+
+
+def post_sitemap_fields(app: Sphinx) -> tuple[list[str], dict[str, str]]:
+    """Posts kept out of the sitemap (``robots: noindex``, ``sitemap: false``) and each post's ``lastmod``
+    (``last_modified_at``, else its date), by target URI."""
+    unlisted, lastmod = [], {}
+    for record in app.env.get_domain("archive").posts.values():  # type: ignore[attr-defined]
+        link = app.builder.get_target_uri(record.docname)
+        if record.meta.noindex or not record.meta.sitemap:
+            unlisted.append(link)
+        lastmod[link] = record.meta.updated_moment.isoformat()
+    return unlisted, lastmod
 
 
 def setup_hosting(app: Sphinx) -> None:
