@@ -170,9 +170,12 @@ def drop_list_start(state: StateCore) -> None:
 
 
 def single_line_setext(original: Callable[..., bool]) -> Callable[..., bool]:
-    """kramdown's setext heading is one text line directly over its ``===``/``---`` line."""
+    """kramdown's setext heading is one text line directly over its ``===``/``---`` line, and starts a
+    block: a line right under a heading or other text, with no blank line between, continues as text."""
 
     def rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if start_line > 0 and state.parentType == "root" and not state.isEmpty(start_line - 1):
+            return False
         next_line = start_line + 1
         if next_line >= end_line or state.sCount[next_line] - state.blkIndent >= 4:
             return False
