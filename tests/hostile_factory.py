@@ -52,7 +52,7 @@ PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "brackets": lambda n: "[" * n,
     "brackets-paren": lambda n: "[a](" * (n // 4),
     "deep-quotes": lambda n: ">" * n + " 引用\n",
-    "nested-lists": lambda n: nested_list(n // 100),
+    "nested-lists": lambda n: nested_list(40) * (n // len(nested_list(40))),  # 40 deep (> maxNesting), repeated
 }
 
 

@@ -620,8 +620,9 @@ md = create_post_parser(MdParserConfig())
 with tempfile.TemporaryDirectory() as folder:
     path = Path(folder) / "2025-06-01-dos.md"
     path.write_text("---\ntitle: dos\n---\n\n" + body + "\n", encoding="utf-8")
-    best = float("inf")
-    for _ in range(2):
+    best, runs = float("inf"), 0
+    while runs < 3 and (runs == 0 or best < 1.0):  # best of 3 when fast; a slow run is not noise
+        runs += 1
         started = time.perf_counter()
         post = read_post(path, max_bytes=10**9).post
         cleaned = remove_liquid(post.body).text
@@ -630,7 +631,7 @@ with tempfile.TemporaryDirectory() as folder:
         best = min(best, time.perf_counter() - started)
 print(best)
 """
-SMALL, LARGE = 25_000, 100_000
+SMALL, LARGE = 50_000, 200_000
 TIME_LIMIT = 60.0  # seconds for the large input; a quadratic pattern at 100 KB takes far longer
 
 
@@ -653,11 +654,14 @@ def per_post_seconds(pattern: str, size: int) -> float:
 @pytest.mark.parametrize("pattern", sorted(PATHOLOGICAL))
 def test_per_post_processing_is_linear(pattern: str) -> None:
     """Reading + Liquid removal + mention text + the post parser: 4× the input, < 8× the time."""
-    small = per_post_seconds(pattern, SMALL)
-    large = per_post_seconds(pattern, LARGE)
-    assert large != float("inf"), f"{pattern}: {LARGE:,} characters took more than {TIME_LIMIT:.0f} s"
     floor = 0.05  # below this the ratio is noise
-    assert large < floor or large / max(small, floor / 8) < 8, f"{pattern}: {small:.3f}s → {large:.3f}s"
+    for _ in range(2):  # the machine is shared: a linear pattern gets a second measurement
+        small = per_post_seconds(pattern, SMALL)
+        large = per_post_seconds(pattern, LARGE)
+        assert large != float("inf"), f"{pattern}: {LARGE:,} characters took more than {TIME_LIMIT:.0f} s"
+        if large < floor or large / max(small, floor / 8) < 8:
+            return
+    pytest.fail(f"{pattern}: {small:.3f}s for {SMALL:,} characters → {large:.3f}s for {LARGE:,}")
 
 
 # --- the PDF -----------------------------------------------------------------------------------------
