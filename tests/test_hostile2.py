@@ -264,6 +264,7 @@ def test_html_build_exits_0(hostile2: Result) -> None:
 
 
 def seed_pages() -> list[tuple[str, str]]:
+    from postarchive.config import ArchiveConfig
     from postarchive.posts.reading import read_post
 
     pages = []
@@ -609,11 +610,11 @@ import sys, time, tempfile
 from pathlib import Path
 from hostile_factory import PATHOLOGICAL
 from myst_parser.config.main import MdParserConfig
-from postarchive.config import ArchiveConfig  # noqa: E402
-from postarchive.domain.parser import create_post_parser  # noqa: E402
-from postarchive.model.mentions import mention_text  # noqa: E402
-from postarchive.posts.liquid import remove_liquid  # noqa: E402
-from postarchive.posts.reading import read_post  # noqa: E402
+from postarchive.config import ArchiveConfig
+from postarchive.domain.parser import create_post_parser
+from postarchive.model.mentions import mention_text
+from postarchive.posts.liquid import remove_liquid
+from postarchive.posts.reading import read_post
 
 pattern, size = sys.argv[1], int(sys.argv[2])
 body = PATHOLOGICAL[pattern](size)
