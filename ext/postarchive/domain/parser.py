@@ -33,6 +33,7 @@ from myst_parser.parsers.sphinx_ import MystParser
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from ..domain.bounds import bounded_inline_rules
 from ..model.schema import PostMeta
 from ..model.urls import permalink_target
 
@@ -199,6 +200,8 @@ def create_post_parser(config: Any) -> MarkdownIt:
     post_config = dataclasses.replace(config, gfm_only=True, commonmark_only=False, heading_anchors=6)
     md = MarkdownIt("commonmark", renderer_cls=PostRenderer)
     md.use(gfm_plugin)
+    md.core.ruler.disable("footnote_tail")  # footnotes stay where MyST renders them (no footnote_block)
+    md.use(bounded_inline_rules)
     md.use(front_matter_plugin)
     md.disable(["html_block", "html_inline"], ignoreInvalid=True)
     md.inline.ruler.at("emphasis", emphasis_cjk)
