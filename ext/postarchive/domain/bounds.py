@@ -35,6 +35,9 @@ MAX_AUTOLINK_CHARS = 2048  # a longer bare URL is not linked (it still shows as 
 MAX_LINK_LABEL_CHARS = 1000
 MAX_LINK_CHARS = MAX_LINK_LABEL_CHARS + 4096  # label, destination and title of one link
 MAX_PENDING_CHARS = 4096
+# Block nesting: a list item is two levels (list + item), so CommonMark's default 20 drops the items
+# of a list 10 deep and more. 40 keeps a 12-deep list with quotes; the PDF flattens what TeX cannot nest.
+MAX_NESTING = 40
 PROTOCOL_RE = re.compile(r"(https?|mailto|xmpp)$")
 LONGEST_PROTOCOL = len("mailto") + 1
 
@@ -116,7 +119,9 @@ def flush_long_pending(state: StateInline, silent: bool) -> bool:
 
 
 def bounded_inline_rules(md: MarkdownIt) -> None:
-    """Replace the quadratic inline rules of ``md`` (after the GFM and footnote plugins are installed)."""
+    """Replace the quadratic inline rules of ``md`` (after the GFM and footnote plugins are installed),
+    and allow :data:`MAX_NESTING` levels of blocks (markdown-it silently drops what is deeper)."""
+    md.options["maxNesting"] = MAX_NESTING
     rules = {rule.name: rule.fn for rule in md.inline.ruler.__rules__}
     if "gfm_autolink_protocol" in rules:
         md.inline.ruler.at("gfm_autolink_protocol", protocol_autolink)

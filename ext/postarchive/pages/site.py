@@ -113,11 +113,12 @@ def settle_permalinks(read: list[Post], source_names: frozenset[str], problems: 
 
 def without_duplicates(read: list[Post], problems: list[Problem]) -> list[Post]:
     """One post per URL, case-insensitively (a case-insensitive host would serve one for both): the
-    file-name URL keeps it over a ``permalink:``, else the first file name. A skipped post's other
+    file-name URL keeps it over a ``permalink:``, then a file whose name is its slug (NFC, no symbols)
+    over one whose name had to be changed, else the first file name. A skipped post's other
     problems are dropped: it is reported once, as a duplicate."""
     seen: dict[str, Post] = {}
     kept: set[int] = set()
-    for post in sorted(read, key=lambda p: bool(p.permalink_override)):
+    for post in sorted(read, key=lambda p: (bool(p.permalink_override), p.slug != p.source.stem[11:])):
         key = unicodedata.normalize("NFC", post.docname).casefold()
         if key in seen:
             problems[:] = [problem for problem in problems if problem.path != post.source]

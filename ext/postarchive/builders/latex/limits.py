@@ -9,8 +9,10 @@
 - **Table width.** A table of more columns than :data:`MAX_TABLE_COLUMNS` cannot fit a page (150
   columns ran 47 cm off it); :class:`WideTablesAsRows` sets it as one paragraph per row, each cell
   prefixed by its column's header, after a note saying so.
-- **Nesting** is bounded by :class:`~postarchive.builders.latex.book.FlattenDeepQuotes` and markdown-it's
-  ``maxNesting``.
+- **Nesting.** LaTeX allows ``maxlistdepth`` (12, in ``LATEX_ELEMENTS``) nested list environments;
+  quotes deeper than 3 are unwrapped by :class:`~postarchive.builders.latex.book.FlattenDeepQuotes`,
+  and :class:`FlattenDeepLists` unwraps lists nested deeper than :data:`MAX_LIST_DEPTH` (their items'
+  content stays, in order).
 
 These run after the other text fixes (priority 950), over the assembled book.
 """
@@ -26,6 +28,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 MAX_TEX_RUN = 1000  # characters of text per .tex line (escaping can triple them: still far below 200,000)
 MAX_VERBATIM_LINE = 2000  # characters per line of a code block
 MAX_TABLE_COLUMNS = 12
+MAX_LIST_DEPTH = 10  # below LATEX_ELEMENTS["maxlistdepth"] (12): quotes and tables add environments
+LIST_NODES = (nodes.bullet_list, nodes.enumerated_list, nodes.definition_list, nodes.block_quote)
 WIDE_TABLE_NOTE = "（列が多い表のため、PDF では行ごとに示します）"
 
 
@@ -105,3 +109,28 @@ class WideTablesAsRows(SphinxPostTransform):
             if column_count(table) > MAX_TABLE_COLUMNS and table.parent is not None:
                 container = nodes.container("", *rows_as_paragraphs(table), classes=["archive-wide-table"])
                 table.replace_self(container)
+
+
+def list_depth(node: nodes.Node) -> int:
+    """How many list-like environments (lists, quotes) enclose ``node``."""
+    depth = 0
+    parent = node.parent
+    while parent is not None:
+        depth += isinstance(parent, LIST_NODES)
+        parent = parent.parent
+    return depth
+
+
+class FlattenDeepLists(SphinxPostTransform):
+    """Lists nested deeper than :data:`MAX_LIST_DEPTH` become their items' content (TeX: "Too deeply nested")."""
+
+    default_priority = 905
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        lists = self.document.findall(lambda n: isinstance(n, nodes.bullet_list | nodes.enumerated_list))
+        for found in list(lists):
+            if not isinstance(found, nodes.Element) or found.parent is None or list_depth(found) < MAX_LIST_DEPTH:
+                continue
+            content = [child for item in found.children for child in item.children]
+            found.replace_self(content)
