@@ -17,7 +17,7 @@ def escape_inline(text: str) -> str:
 
 # Mermaid entity escapes for text inside a double-quoted label: quotes (both), HTML, backticks (which
 # could close the MyST fence), ``#`` (an entity in the input stays literal), ``%`` (Mermaid scans the
-# whole diagram for ``%%{init: …}%%`` directives, quotes do not protect) and braces.
+# whole diagram for ``%%{init: …}%%`` directives, quotes do not protect).
 MERMAID_ESCAPES = {
     "&": "#amp;",
     '"': "#quot;",
@@ -27,8 +27,6 @@ MERMAID_ESCAPES = {
     "#": "#35;",
     "`": "#96;",
     "%": "#37;",
-    "{": "#123;",
-    "}": "#125;",
 }
 
 

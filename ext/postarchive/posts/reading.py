@@ -258,7 +258,7 @@ def as_name_list(value: Any) -> tuple[list[str], bool]:
     if value is None:
         return [], False
     if isinstance(value, str):
-        return value.split(), False
+        return [name for name in (clean_line(part) for part in value.split()) if name], False
     if isinstance(value, list | tuple):
         names = []
         odd = False
