@@ -66,6 +66,14 @@ class ArchiveConfig:
         default=2_000_000,
         metadata={"help": "これより大きい記事ファイルは読まずに報告する", "rebuild": "env", "validator": _positive},
     )
+    max_tags_per_post: int = field(
+        default=50,
+        metadata={
+            "help": "1 記事のタグ (とカテゴリ) の上限: 超えた分は使わずに報告する (タグごとにページとフィードができるため)",
+            "rebuild": "env",
+            "validator": _positive,
+        },
+    )
     feed_count: int = field(
         default=20,
         metadata={

@@ -41,6 +41,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from ..domain.bounds import bounded_inline_rules
 from ..domain.state import ArchiveStateMissing, archive_state
 from ..model.kramdown import HeaderIds
 from ..model.permalinks import BLOG_URL
@@ -331,6 +332,7 @@ def create_post_parser(config: Any, *, typography: bool = True) -> MarkdownIt:
     md.use(gfm_plugin)
     # footnote definitions stay where they are, as myst-parser renders them (footnote_reference)
     md.core.ruler.disable("footnote_tail")
+    md.use(bounded_inline_rules)
     md.use(front_matter_plugin)
     md.use(kramdown_blocks_plugin)
     md.use(rawhtml_plugin)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ..posts.post import Post
 
@@ -32,3 +32,22 @@ def month_range(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int
         months.append((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+# The months a chart may span: from the blog's era to a year after the build. A post dated outside
+# (a typo such as 2205 or 1901, within what posts.reading accepts) is still built, but does not
+# stretch every chart over centuries of empty months.
+CHART_FIRST_MONTH = (1990, 1)
+CHART_MONTHS_AHEAD = 12
+
+
+def chart_months(counts: Mapping[tuple[int, int], int], today: dt.date | None = None) -> list[tuple[int, int]]:
+    """Every month from the first to the last month of ``counts`` (a count per (year, month)), clipped to
+    :data:`CHART_FIRST_MONTH` … ``today`` + :data:`CHART_MONTHS_AHEAD` months; [] when none is inside."""
+    today = today or dt.date.today()
+    ahead = today.year * 12 + today.month - 1 + CHART_MONTHS_AHEAD
+    last_allowed = (ahead // 12, ahead % 12 + 1)
+    inside = [month for month in counts if CHART_FIRST_MONTH <= month <= last_allowed]
+    if not inside:
+        return []
+    return month_range(min(inside), max(inside))

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..posts.post import bounded_segment, without_invisible
+
 
 @dataclass(frozen=True)
 class EntryKind:
@@ -46,8 +48,29 @@ MANIFEST = ".postarchive-generated.json"
 # Pages Sphinx or the extension writes at the top of the site: no post may take their URL.
 SPECIAL_PAGES = frozenset({"genindex", "search", "404", "index", "py-modindex", "archive-companies"})
 
-# ' too: Sphinx writes the page name into a single-quoted JavaScript string (DOCUMENTATION_OPTIONS)
-UNSAFE_PATH_RE = re.compile(r"[\x00-\x20\x7f/\\?#%:*\"'<>|`\[\]{}]|^\.")
+# Files and folders at the top of the output that Sphinx, its extensions and the archive write (and
+# the source files conf.py reads): no post, tag, category, author or company may take their URL.
+# The source folder's other top-level names are added at build time (``source_names``).
+SITE_FILES = frozenset(
+    {
+        "index.html", "search.html", "genindex.html", "404.html", "py-modindex.html",
+        "objects.inv", "searchindex.js", "sitemap.xml", "robots.txt", "atom.xml", "feed.xml",
+        "catalog.json", ".buildinfo", ".nojekyll", "_static", "_sources", "_images", "_downloads",
+        "conf.py", "companies.yml", "index.md", MANIFEST,
+    }
+)  # fmt: skip
+# Files written inside a generated page's folder (``<docname>/``): a name must never become one.
+PAGE_FILES = frozenset({"index.html", "index.md", "index.post.md", "atom.xml"})
+# Suffixes of files a build reads or writes: a URL segment ending in one looks like a file, not a page.
+FILE_SUFFIXES = (
+    ".html", ".htm", ".md", ".markdown", ".rst", ".txt", ".xml", ".json", ".inv", ".py", ".yml",
+    ".yaml", ".ipynb", ".lproj",
+)  # fmt: skip
+ASSET_SUFFIXES = (".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".pdf", ".ico", ".gz")
+
+# ' too: Sphinx writes the page name into a single-quoted JavaScript string (DOCUMENTATION_OPTIONS).
+# A leading ``.`` or ``_``: Sphinx skips such folders (``_sources``, ``.#x``) as not documents.
+UNSAFE_PATH_RE = re.compile(r"[\x00-\x20\x7f/\\?#%:*\"'<>|`\[\]{}]|^[._]")
 
 
 def generated_roots() -> list[str]:
@@ -58,10 +81,16 @@ def generated_roots() -> list[str]:
 def entry_slug(name: str) -> str:
     """A URL path segment that keeps every character's meaning (C++ ≠ C, パ ≠ ハ).
 
-    NFKC-normalised; only characters that would break a path or URL are replaced by ``_XX``.
+    NFKC-normalised; only characters that would break a path or URL are replaced by ``_XX``: also a
+    leading ``.``/``_`` (Sphinx skips such folders) and the dot of a file-like name (``index.md`` would
+    be the entry index page's own file). Bounded in bytes (:func:`bounded_segment`).
     """
-    text = unicodedata.normalize("NFKC", name).strip()
-    return UNSAFE_PATH_RE.sub(lambda m: "".join(f"_{b:02X}" for b in m.group(0).encode("utf-8")), text) or "_"
+    text = unicodedata.normalize("NFKC", without_invisible(name)).strip()
+    slug = UNSAFE_PATH_RE.sub(lambda m: "".join(f"_{b:02X}" for b in m.group(0).encode("utf-8")), text) or "_5F"
+    if slug.casefold().endswith(FILE_SUFFIXES) or slug.casefold() in PAGE_FILES:
+        stem, _, suffix = slug.rpartition(".")
+        slug = f"{stem}_2E{suffix}"
+    return bounded_segment(slug)
 
 
 def entry_docname(objtype: str, name: str) -> str:
@@ -77,3 +106,28 @@ def reserved_docname(docname: str) -> bool:
         or first.startswith("_")
         or re.fullmatch(r"\d{4}(?:/\d{2})?/index", docname) is not None
     )
+
+
+# A whole path the file system accepts (Linux PATH_MAX is 4,096 bytes; the output folder comes first).
+MAX_DOCNAME_BYTES = 1_000
+
+
+def permalink_conflict(docname: str, source_names: frozenset[str] = frozenset()) -> str | None:
+    """Why a post may not have this docname (its ``permalink:``), or None.
+
+    Refused: the archive's own pages and folders (:func:`reserved_docname`), a top-level name the build
+    writes (:data:`SITE_FILES`) or the source folder holds (``source_names``: ``conf.py``…), a segment
+    that looks like a file (``x.html``, ``atom.xml``) or that Sphinx skips (``_x``, ``.x``), and a path
+    longer than :data:`MAX_DOCNAME_BYTES`. Case-insensitively: hosts that ignore case are common.
+    """
+    segments = docname.removesuffix("/index").split("/")
+    first = segments[0].casefold()
+    if reserved_docname(docname) or first in SITE_FILES or first in {n.casefold() for n in source_names}:
+        return "アーカイブ自身のページかファイルの URL です"
+    if any(segment.startswith((".", "_")) for segment in segments):
+        return "Sphinx が読まないフォルダ名 (. や _ で始まる) を含みます"
+    if any(segment.casefold().endswith(FILE_SUFFIXES + ASSET_SUFFIXES) for segment in segments):
+        return "ファイル名のような部分 (.html, .xml…) を含みます"
+    if len(docname.encode("utf-8")) > MAX_DOCNAME_BYTES:
+        return "長すぎます"
+    return None

@@ -206,20 +206,26 @@ def disambiguated(url: str, taken: Callable[[str], bool]) -> str:
     raise ValueError(f"no free URL near {url}")  # pragma: no cover - 10,000 posts on one URL
 
 
+def claim_key(key: str) -> str:
+    """Two URLs that differ only in case or Unicode normalisation are one place on a case-insensitive
+    host (and one file on a case-insensitive disk): they claim the same URL."""
+    return unicodedata.normalize("NFC", key).casefold()
+
+
 def plan_urls(posts: Iterable[Post], site: JekyllSite) -> UrlPlan:
     """Every post's URL (Jekyll's), the one Jekyll keeps on a shared URL, and each post's aliases."""
     posts = list(posts)
     plan = UrlPlan()
     claims: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
-        claims[url_key(jekyll_url(post, site))].append(post)
+        claims[claim_key(url_key(jekyll_url(post, site)))].append(post)
     taken = set(claims)
     for key in sorted(claims):
         *moved, kept = sorted(claims[key], key=jekyll_write_order)
         plan.urls[kept.source] = jekyll_url(kept, site)
         for post in moved:
-            new_url = disambiguated(jekyll_url(kept, site), lambda candidate: candidate in taken)
-            taken.add(url_key(new_url))
+            new_url = disambiguated(jekyll_url(kept, site), lambda candidate: claim_key(candidate) in taken)
+            taken.add(claim_key(url_key(new_url)))
             plan.urls[post.source] = new_url
             plan.duplicates.append(Duplicate(kept, post, jekyll_url(kept, site), new_url))
     canonical = {url_key(url) for url in plan.urls.values()}

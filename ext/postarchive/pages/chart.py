@@ -11,35 +11,21 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
-from ..model.dates import month_range
+from ..model.dates import chart_months
+from ..pages.myst import mermaid_text
 from ..posts.post import Post
 
 FENCE = "````"
 HORIZONTAL_AFTER = 18  # months; more labels than this do not fit side by side
 ROW_HEIGHT = 22  # px per month in the horizontal chart
 CHART_ID = "posts-per-month"  # the chart's HTML id (archive.css lets it grow with the months)
-MERMAID_ESCAPES = {
-    "#": "#35;",
-    '"': "#quot;",
-    "<": "#lt;",
-    ">": "#gt;",
-    "`": "#96;",
-    "&": "#38;",
-}
-
-
-def mermaid_text(text: str) -> str:
-    """Text safe inside a double-quoted Mermaid string: one line, no quote/HTML/backtick/entity breakouts."""
-    one_line = " ".join(str(text).split())
-    return "".join(MERMAID_ESCAPES.get(char, char) for char in one_line)
 
 
 def posts_per_month(posts: Sequence[Post], tz: dt.tzinfo) -> list[tuple[tuple[int, int], int]]:
-    """Every month from the first post to the last (empty months as 0), oldest first."""
+    """Every month from the first post to the last (empty months as 0), oldest first, within the chart's
+    range (:func:`~postarchive.model.dates.chart_months`)."""
     counts = Counter((p.date.astimezone(tz).year, p.date.astimezone(tz).month) for p in posts)
-    if not counts:
-        return []
-    return [(key, counts.get(key, 0)) for key in month_range(min(counts), max(counts))]
+    return [(key, counts.get(key, 0)) for key in chart_months(counts)]
 
 
 def posts_per_month_chart(

@@ -14,24 +14,22 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..model.dates import month_key, month_range, newest_first
+from ..model.dates import chart_months, month_key, newest_first
 from ..model.kinds import ENTRY_DIRS, entry_docname, entry_slug
 from ..model.registry import Company, Registry
 from ..model.yomi import group_order, index_group, reading_of, sort_key
 from ..pages.buildcache import BuildCache
-from ..pages.myst import escape_inline
+from ..pages.myst import escape_inline, mermaid_text
 from ..pages.render import described, doc_link, post_line, quoted, toctree
 from ..posts.post import Post, normalize_name
 
 SAFE_URL_RE = re.compile(r"^https?://[^\s<>\"'`\\]+$")
-MERMAID_ESCAPES = {"&": "#amp;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "`": "#96;"}
 COMENTION_LIMIT = 10
 
 
 def mermaid_label(text: str) -> str:
     """A double-quoted Mermaid label that shows ``text`` literally (entity-escaped, one line)."""
-    text = " ".join(text.split())
-    return '"' + "".join(MERMAID_ESCAPES.get(ch, ch) for ch in text) + '"'
+    return '"' + mermaid_text(text) + '"'
 
 
 def entry_link(objtype: str, name: str) -> str:
@@ -67,12 +65,12 @@ def comention_diagram(name: str, together: Counter[str], limit: int = COMENTION_
 
 def monthly_diagram(posts: Sequence[Post], tz: dt.tzinfo) -> str:
     counts = Counter(month_key(post, tz) for post in posts)
-    if not counts:
+    months = chart_months(counts)
+    if not months:
         return ""
-    months = month_range(min(counts), max(counts))
     labels = ", ".join(f'"{year}-{month:02d}"' for year, month in months)
     values = ", ".join(str(counts.get(m, 0)) for m in months)
-    top = max(counts.values())
+    top = max(counts.get(month, 0) for month in months)
     return "\n".join(
         [
             "```{mermaid}",

@@ -13,3 +13,26 @@ def escape_inline(text: str) -> str:
     """
     text = " ".join(text.split())
     return "".join("\\" + ch if ch in ASCII_PUNCTUATION else ch for ch in text)
+
+
+# Mermaid entity escapes for text inside a double-quoted label: quotes (both), HTML, backticks (which
+# could close the MyST fence), ``#`` (an entity in the input stays literal), ``%`` (Mermaid scans the
+# whole diagram for ``%%{init: …}%%`` directives, quotes do not protect).
+MERMAID_ESCAPES = {
+    "&": "#amp;",
+    '"': "#quot;",
+    "'": "#39;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "#": "#35;",
+    "`": "#96;",
+    "%": "#37;",
+}
+
+
+def mermaid_text(text: str) -> str:
+    """Text safe inside a double-quoted Mermaid string: one line, every character that could end the
+    string, start a directive, an entity, HTML or close the fence entity-escaped. The one escaper of
+    every diagram (charts and company graphs)."""
+    one_line = " ".join(str(text).split())
+    return "".join(MERMAID_ESCAPES.get(char, char) for char in one_line)

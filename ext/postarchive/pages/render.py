@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import reprlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -64,14 +65,19 @@ def post_front_matter(post: Post, data: PostPageData, tz: dt.tzinfo) -> dict[str
     return meta.to_dict()
 
 
-def plain_value(value: object) -> object:
+MAX_VALUE_DEPTH = 20  # deeper front-matter values are text (posts.reading drops them already)
+
+
+def plain_value(value: object, depth: int = 0) -> object:
     """Front-matter values Jekyll keeps but the archive does not use, as plain YAML/JSON data."""
     if isinstance(value, str | int | float | bool) or value is None:
         return value
+    if depth >= MAX_VALUE_DEPTH:
+        return reprlib.repr(value)
     if isinstance(value, list | tuple):
-        return [plain_value(item) for item in value]
+        return [plain_value(item, depth + 1) for item in value]
     if isinstance(value, dict):
-        return {str(key): plain_value(item) for key, item in value.items()}
+        return {str(key): plain_value(item, depth + 1) for key, item in value.items()}
     return str(value)
 
 

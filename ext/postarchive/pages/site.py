@@ -7,8 +7,11 @@ pages are ordinary source files for every builder (html, dirhtml, latex, linkche
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import logging as logging_module
+import os
+import reprlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,7 +22,7 @@ from ..config import ArchiveConfig
 from ..domain.config import archive_config
 from ..domain.state import ArchiveState, set_archive_state
 from ..model.frontmatter import editorial_refs, own_related_keys, own_related_section, reading_minutes, usable_image
-from ..model.kinds import ENTRY_DIRS, ENTRY_TITLES, reserved_docname
+from ..model.kinds import ENTRY_DIRS, ENTRY_TITLES, GENERATED_ROOTS, MANIFEST, YEAR_ROOT_RE, permalink_conflict
 from ..model.mentions import mention_text
 from ..model.nav import nav_tree
 from ..model.permalinks import JekyllSite, plan_urls, read_jekyll_config, url_key
@@ -39,7 +42,7 @@ from ..pages.render import (
     write_pages,
 )
 from ..posts.liquid import remove_liquid
-from ..posts.post import Post, Problem, normalize_name
+from ..posts.post import Post, Problem, normalize_name, shown_path
 from ..posts.reading import read_post
 
 logger = logging.getLogger(__name__)
@@ -48,29 +51,88 @@ POST_PAGE_SUFFIX = POST_SUFFIX
 RELATED_SPARE = 6  # related candidates beyond related_count, for the ones the post already lists itself
 
 
-def read_posts(posts_dir: Path, config: ArchiveConfig, jekyll: JekyllSite | None = None) -> ArchiveState:
-    """Read every post file; bad ones become problems, never exceptions. Each post gets Jekyll's URL."""
+def post_files(posts_dir: Path, site: ArchiveState) -> list[Path]:
+    """The regular post files of ``posts_dir``, by name; a symbolic link or anything else named like a
+    post (a folder, a FIFO) is refused unopened: a link could publish any file of the host."""
+    files = []
+    with os.scandir(posts_dir) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            path = Path(entry.path)
+            if path.suffix.lower() not in POST_SUFFIXES:
+                continue
+            if entry.is_symlink():
+                site.problems.append(Problem(path, None, "symlink", "シンボリックリンクは読みません", fatal=True))
+            elif not entry.is_file(follow_symlinks=False):
+                site.problems.append(
+                    Problem(
+                        path, None, "not-a-file", "通常のファイルではありません (フォルダなど): 読みません", fatal=True
+                    )
+                )
+            else:
+                files.append(path)
+    return files
+
+
+def without_conflicting_permalink(post: Post, reason: str, problems: list[Problem]) -> Post:
+    problems.append(
+        Problem(
+            post.source,
+            None,
+            "permalink",
+            f"permalink {post.permalink} は使えません ({reason}): ファイル名の URL を使います",
+        )
+    )
+    return dataclasses.replace(post, permalink_override="")
+
+
+def folders_of(docname: str) -> list[str]:
+    """A post's output folder and every folder above it (case-folded)."""
+    parts = docname.removesuffix("/index").casefold().split("/")
+    return ["/".join(parts[: index + 1]) for index in range(len(parts))]
+
+
+def settle_permalinks(read: list[Post], source_names: frozenset[str], problems: list[Problem]) -> list[Post]:
+    """Posts whose ``permalink:`` would take a page of the archive or enter another post's folder (or
+    hold one) get their file-name URL back, with a ``permalink`` warning; nothing is written yet."""
+    settled: list[Post] = []
+    by_file_name = [post for post in read if not post.permalink_override]
+    post_folders = {folders_of(post.docname)[-1] for post in by_file_name}
+    ancestors = {folder for post in by_file_name for folder in folders_of(post.docname)[:-1]}
+    for post in read:
+        if post.permalink_override:
+            folders = folders_of(post.docname)
+            reason = permalink_conflict(post.docname, source_names)
+            if reason is None and (folders[-1] in ancestors or post_folders.intersection(folders[:-1])):
+                reason = "別の記事のフォルダの中か上です"
+            if reason is not None:
+                post = without_conflicting_permalink(post, reason, problems)
+            else:
+                post_folders.add(folders[-1])
+                ancestors.update(folders[:-1])
+        settled.append(post)
+    return settled
+
+
+def read_posts(
+    posts_dir: Path, config: ArchiveConfig, jekyll: JekyllSite | None = None, source_names: frozenset[str] = frozenset()
+) -> ArchiveState:
+    """Read every post file; bad ones become problems, never exceptions. Each post gets Jekyll's URL.
+
+    A ``permalink:`` that would take a page of the archive (``source_names``: the top-level names of the
+    source folder, which no permalink may take) or another post's folder is refused first; where two posts
+    then claim one URL, the one Jekyll keeps keeps it and the other is moved (``with_jekyll_urls``).
+    """
     site = ArchiveState(jekyll=jekyll or JekyllSite())
     if not posts_dir.is_dir():
         site.problems.append(Problem(posts_dir, None, "config", "記事フォルダがありません", fatal=True))
         return site
     read: list[Post] = []
-    for path in sorted(p for p in posts_dir.iterdir() if p.is_file() and p.suffix.lower() in POST_SUFFIXES):
-        result = read_post(path, tz=site.jekyll.tz, max_bytes=config.max_post_bytes)
+    for path in post_files(posts_dir, site):
+        result = read_post(path, tz=site.jekyll.tz, max_bytes=config.max_post_bytes, max_tags=config.max_tags_per_post)
         site.problems.extend(result.problems)
-        post = result.post
-        if post is not None and post.permalink_override and reserved_docname(post.docname):
-            site.problems.append(
-                Problem(
-                    path,
-                    None,
-                    "permalink",
-                    f"permalink {post.permalink} はアーカイブ自身のページの URL です: ファイル名の URL を使います",
-                )
-            )
-            post = dataclasses.replace(post, permalink_override="")
-        if post is not None:
-            read.append(post)
+        if result.post is not None:
+            read.append(result.post)
+    read = settle_permalinks(read, source_names, site.problems)
     for post in with_jekyll_urls(read, site.jekyll, site.problems):
         cleaned = remove_liquid(post.body)
         if cleaned.liquid_removed:
@@ -180,14 +242,32 @@ def post_keys(posts: list[Post]) -> dict[str, str]:
     return keys
 
 
-def generate_pages(site: ArchiveState, config: ArchiveConfig, cache: BuildCache | None = None) -> dict[str, str]:
-    tz = config.tz
+def post_pages(site: ArchiveState, tz: dt.tzinfo) -> dict[str, str]:
+    """Each post's page. A post whose page cannot be made (a bug the hostile cases did not foresee) is
+    that post's ``internal`` problem and is left out of the archive; the others are built."""
     pages: dict[str, str] = {}
+    failed = set()
     for post in site.posts:
         data = site.page_data.get(post.docname, PostPageData())
-        text, shift = post_page(post, site.bodies[post.docname], data, tz)
+        try:
+            text, shift = post_page(post, site.bodies[post.docname], data, tz)
+        except Exception as error:
+            message = (
+                f"記事のページを作れません ({type(error).__name__}: {reprlib.repr(str(error))}): この記事は省きます"
+            )
+            site.problems.append(Problem(post.source, None, "internal", message, fatal=True))
+            failed.add(post.docname)
+            continue
         pages[post.docname + POST_PAGE_SUFFIX] = text
         site.line_shift[post.docname] = shift
+    if failed:
+        site.posts[:] = [post for post in site.posts if post.docname not in failed]
+    return pages
+
+
+def generate_pages(site: ArchiveState, config: ArchiveConfig, cache: BuildCache | None = None) -> dict[str, str]:
+    tz = config.tz
+    pages = post_pages(site, tz)
     pages.update(archive_pages(site.posts, tz))
     pages["_archive/latest.md"] = latest_fragment(site.posts, config.latest_count, tz)
     pages["_archive/months.md"] = months_fragment(site.posts, tz)
@@ -268,11 +348,21 @@ def jekyll_settings(app: Sphinx, config: ArchiveConfig) -> JekyllSite:
     return jekyll
 
 
+def source_names(srcdir: Path) -> frozenset[str]:
+    """The top-level names of the source folder the archive does not generate (``conf.py``, ``companies.yml``…)."""
+    try:
+        names = os.listdir(srcdir)
+    except OSError:
+        return frozenset()
+    generated = {*GENERATED_ROOTS, MANIFEST}
+    return frozenset(name for name in names if name not in generated and not YEAR_ROOT_RE.fullmatch(name))
+
+
 def build_site(app: Sphinx) -> None:
     config = archive_config(app)
     srcdir = Path(app.srcdir)
     posts_dir = (Path(app.confdir) / config.posts_dir).resolve()
-    site = read_posts(posts_dir, config, jekyll_settings(app, config))
+    site = read_posts(posts_dir, config, jekyll_settings(app, config), source_names(srcdir))
     report_problems(site.problems, config.strict)
     cache = load_cache(Path(app.doctreedir))
     registry_path = (Path(app.confdir) / config.registry).resolve()
@@ -352,7 +442,7 @@ def point_warnings_at_posts(app: Sphinx, srcdir: Path, site: ArchiveState) -> No
         if location_filter not in handler.filters:
             handler.addFilter(location_filter)
     location_filter.pages = {
-        str(srcdir / (post.docname + POST_PAGE_SUFFIX)): (str(post.source), site.line_shift[post.docname])
+        str(srcdir / (post.docname + POST_PAGE_SUFFIX)): (shown_path(post.source), site.line_shift[post.docname])
         for post in site.posts
     }
 

@@ -6,10 +6,32 @@ Nothing here knows about Sphinx, so every other pure module (and its tests) can 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+# Format characters that are invisible in a name or title: zero-width space/joiners/marks, word joiner
+# and invisible operators, soft hyphen, Mongolian vowel separator, BOM, bidi controls (U+202A–E,
+# U+2066–9). Removed from names and titles with a ``control`` warning.
+INVISIBLE_IN_NAMES_RE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Variation selectors: legitimate in a title (❤️), but a tag that differs from another only by one
+# is a twin, so they are left out of a name's identity (:func:`normalize_name`) without a warning.
+VARIATION_SELECTORS_RE = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def shown_path(path: Path | str) -> str:
+    """A file name as a log line may show it: unchanged when printable, else escaped ``repr``-style
+    (``\\n``, ``\\x1b``, ``\\u202e``), so a name can neither forge a line nor reorder or erase one."""
+    text = str(path)
+    return text if text.isprintable() else repr(text)[1:-1]  # bidi controls are Cf: not printable
+
+
+def without_invisible(text: str) -> str:
+    """``text`` without the format characters a reader cannot see (:data:`INVISIBLE_IN_NAMES_RE`)."""
+    return INVISIBLE_IN_NAMES_RE.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -27,8 +49,9 @@ class Problem:
 
     def location(self) -> str:
         """``path:line`` as Sphinx prints it; ``path:`` without a line (Sphinx's own form for a file:
-        a string without a colon would be read as a docname)."""
-        return f"{self.path}:{self.line}" if self.line else f"{self.path}:"
+        a string without a colon would be read as a docname). The path is :func:`shown_path`: a file
+        name cannot forge a log line or drive the terminal."""
+        return f"{shown_path(self.path)}:{self.line}" if self.line else f"{shown_path(self.path)}:"
 
 
 @dataclass(frozen=True)
@@ -95,5 +118,21 @@ class Post:
 
 def normalize_name(name: str) -> str:
     """The identity of a tag, category, author or company name: NFKC, trimmed, one space."""
-    text = unicodedata.normalize("NFKC", name)
+    text = unicodedata.normalize("NFKC", VARIATION_SELECTORS_RE.sub("", without_invisible(name)))
     return " ".join(text.split())
+
+
+# A path segment may hold 255 bytes on every common file system; generated pages add ``.post.md``
+# or ``index.html`` below it, so names are kept well under that.
+MAX_SEGMENT_BYTES = 150
+
+
+def bounded_segment(segment: str, limit: int = MAX_SEGMENT_BYTES) -> str:
+    """``segment`` when it fits in ``limit`` UTF-8 bytes; else its start (cut at a character boundary)
+    plus ``-`` and 10 hex digits of its SHA-1: stable across builds, distinct for distinct names."""
+    data = segment.encode("utf-8")
+    if len(data) <= limit:
+        return segment
+    suffix = "-" + hashlib.sha1(data, usedforsecurity=False).hexdigest()[:10]
+    head = data[: limit - len(suffix)].decode("utf-8", errors="ignore")
+    return head + suffix

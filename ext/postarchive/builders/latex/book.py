@@ -47,6 +47,7 @@ from ...domain.archive import ENTRY_TYPES, ArchiveDomain
 from ...domain.state import archive_state
 from ...model.yomi import to_hiragana
 from ...posts.post import normalize_name
+from .limits import FlattenDeepLists, ShortTexLines, WideTablesAsRows
 
 logger = logging.getLogger(__name__)
 
@@ -686,4 +687,7 @@ def setup_latex(app: Sphinx) -> None:
     app.add_post_transform(RemoteImagesAsText)
     app.add_post_transform(LatexTextFixes)
     app.add_post_transform(FlattenDeepQuotes)
+    app.add_post_transform(FlattenDeepLists)
+    app.add_post_transform(WideTablesAsRows)
+    app.add_post_transform(ShortTexLines)
     app.connect("build-finished", write_index_support)
