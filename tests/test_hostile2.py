@@ -740,6 +740,7 @@ def test_hostile_pages_in_a_browser(hostile2: Result, browser: Any) -> None:
             ),
         )
         page = context.new_page()
+        page.set_default_timeout(120_000)  # a 300,000-character paragraph takes Chromium a while to lay out
         page.on("dialog", lambda dialog: (events.append(f"dialog {dialog.message!r}"), dialog.dismiss()))
         page.add_init_script("window.__pwned = false; window.alert = () => { window.__pwned = true; };")
         for path in sorted(set(pages)):
