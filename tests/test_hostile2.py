@@ -268,14 +268,15 @@ def test_html_build_exits_0(hostile2: Result) -> None:
 
 
 def seed_pages() -> list[tuple[str, str]]:
-    from postarchive.config import ArchiveConfig
+    from postarchive.model.permalinks import JekyllSite, jekyll_url
     from postarchive.posts.reading import read_post
 
+    site = JekyllSite()
     pages = []
     for path in sorted(SEEDS.glob("*.md")):
-        post = read_post(path, tz=ArchiveConfig().tz).post
+        post = read_post(path, tz=site.tz).post
         assert post is not None
-        pages.append((post.permalink, post.title))
+        pages.append((jekyll_url(post, site), post.title))  # the URL Jekyll serves it at
     return pages
 
 

@@ -155,6 +155,8 @@ def with_jekyll_urls(posts: list[Post], jekyll: JekyllSite, problems: list[Probl
     """Each post at Jekyll's URL; where two claim one, Jekyll's survivor keeps it (warned, naming both)."""
     plan = plan_urls(posts, jekyll)
     for dup in plan.duplicates:
+        # the moved post is reported once: this warning names both files and says where it went
+        problems[:] = [p for p in problems if p.path != dup.moved.source or p.repaired]
         problems.append(
             Problem(
                 dup.moved.source,
