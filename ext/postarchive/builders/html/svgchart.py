@@ -122,3 +122,4 @@ def visit_chart_html(translator: Any, node: archive_chart) -> None:
 
 def setup_svgchart(app: Sphinx) -> None:
     app.add_node(archive_chart, html=(visit_chart_html, None))
+    app.add_css_file("postarchive.css")  # the extension's own elements (static/postarchive.css)
