@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -41,6 +42,21 @@ def mark_diagrams(app: Sphinx, doctree: nodes.document) -> None:
 
     if doctree.next_node(mermaid) is not None:
         app.env.metadata[app.env.docname][HAS_MERMAID] = True
+
+
+def no_script_without_a_doctree(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """sphinxcontrib-mermaid skips pages whose doctree has no diagram, but loads its script on every page
+    without a doctree (the index, the search page, the companies' index): take it off those."""
+    if doctree is not None or "script_files" not in context:
+        return
+    context["script_files"][:] = [
+        script
+        for script in context["script_files"]
+        if MERMAID_FOLDER not in str(getattr(script, "filename", "") or "")
+        and "mermaid" not in str(getattr(script, "attributes", {}).get("body", ""))
+    ]
 
 
 def pages_with_diagrams(app: Sphinx) -> list[str]:
@@ -74,4 +90,5 @@ def copy_bundle(app: Sphinx, exception: BaseException | None) -> None:
 def setup_mermaidjs(app: Sphinx) -> None:
     app.connect("config-inited", skip_bundle_in_static_copy, priority=900)
     app.connect("doctree-read", mark_diagrams, priority=600)  # after Sphinx's metadata collector (500)
+    app.connect("html-page-context", no_script_without_a_doctree, priority=600)  # after the mermaid extension's
     app.connect("build-finished", copy_bundle)
