@@ -43,7 +43,7 @@ def test_a_hostile_name_stays_text_everywhere() -> None:
     assert "\\*\\*bold\\*\\* \\{role\\}\\`x\\`" in page
     assert "javascript:alert" not in page  # an unsafe URL is left out
     assert "| [Other](<project:/companies/Other/index.md>) | 2件 |" in page  # co-mentions: a table
-    assert "{mermaid}" not in page and "::::{archive-chart}" in page
+    assert "{mermaid}" not in page and "````{archive-chart}" in page
 
 
 def test_monthly_chart_fills_empty_months() -> None:

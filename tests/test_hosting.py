@@ -67,7 +67,7 @@ def test_posts_per_month_fills_empty_months() -> None:
         ((2025, 2), 2),
     ]
     chart = posts_per_month_chart(posts, JST, today=(2025, 2))
-    assert chart.startswith("::::{archive-chart}\n:title: 月別の記事数\n:partial: 2025-02\n")
+    assert chart.startswith("````{archive-chart}\n:title: 月別の記事数\n:partial: 2025-02\n")
     assert "2024-12 0\n2025-01 0\n2025-02 2\n" in chart
     assert posts_per_month_chart([], JST) == ""
 

@@ -3,12 +3,12 @@
 The generated pages (never a post: posts are read by the restricted parser, which has no directives)
 write a chart as its numbers::
 
-    :::{archive-chart}
+    ````{archive-chart}
     :title: 月別の記事数
     :partial: 2026-12
     2026-11 310
     2026-12 12
-    :::
+    ````
 
 Each output draws the node itself: HTML as an inline SVG drawn at build time
 (:mod:`postarchive.builders.html.svgchart`), every other builder (the PDF) as the table of its data
@@ -32,7 +32,7 @@ from ..model.series import MonthlySeries, month_label, parse_month_label
 
 logger = logging.getLogger(__name__)
 DIRECTIVE = "archive-chart"
-FENCE = "::::"
+FENCE = "````"  # backticks: a directive without MyST's colon_fence extension
 
 
 class archive_chart(nodes.General, nodes.Element):

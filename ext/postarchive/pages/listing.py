@@ -30,7 +30,7 @@ def jump_text(jumps: Sequence[Jump]) -> str:
     for jump in jumps:
         months = "".join(f" {doc_link(f'{month}月', docname)}（{count}）" for month, count, docname in jump.months)
         items.append(f"- {doc_link(f'{jump.year}年', jump.docname)}（{jump.year_total}件）{months}")
-    return "\n".join([":::{container} archive-jumpbar", "", "**年月で探す**", "", *items, ":::"])
+    return "\n".join(["```{container} archive-jumpbar", "", "**年月で探す**", "", *items, "```"])
 
 
 def pager_text(page: ListingPage, pages: Sequence[ListingPage]) -> str:
@@ -47,7 +47,7 @@ def pager_text(page: ListingPage, pages: Sequence[ListingPage]) -> str:
         last = other.number
     if page.number < page.count:
         parts.append(doc_link("次のページ →", pages[page.number].docname))
-    return "\n".join([":::{container} archive-pager", "", " ".join(parts), ":::"])
+    return "\n".join(["```{container} archive-pager", "", " ".join(parts), "```"])
 
 
 def groups_text(page: ListingPage, tz: dt.tzinfo, post_suffix: str, headed: bool, level: int) -> list[str]:

@@ -195,7 +195,7 @@ def month_pages(year: int, month: int, ordered: Sequence[Post], tz: dt.tzinfo) -
     body, front, rest = listing_pages(title, base, [Section("", tuple(ordered))], tz, POST_SUFFIX)
     lines = [f"# {title}", "", f"{len(ordered)}件（新しい順）", ""]
     if front:  # more than one page: the HTML shows pages, the PDF the whole month
-        lines += ["::::{only} html", body, "::::", "", "::::{only} latex", *(post_line(p, tz) for p in ordered), "::::"]
+        lines += ["````{only} html", body, "````", "", "````{only} latex", *(post_line(p, tz) for p in ordered), "````"]
     else:
         lines.append(body)
     lines += ["", toctree([p.docname for p in ordered], hidden=True)]

@@ -7,8 +7,8 @@ Two sources of English, two fixes:
   ``locale/ja/LC_MESSAGES/sphinx.po``, compiled with babel (a Sphinx dependency) into the doctree
   folder and added with ``app.add_message_catalog`` as a *fallback* of Sphinx's own catalog, so an
   existing translation always wins and a newer theme that translates a string takes over;
-* theme options that are plain text in ``theme.conf`` ("Search the docs ...", "Icon Links"): set
-  in Japanese at ``config-inited`` unless ``conf.py`` sets them.
+* pydata-sphinx-theme's options that are plain text in its ``theme.conf`` ("Search the docs ...",
+  "Icon Links"): set in Japanese at ``config-inited`` unless ``conf.py`` sets them.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ...assets import PACKAGE_DIR
 LOCALE_DIR = PACKAGE_DIR / "locale"
 CATALOG = "sphinx"
 COMPILED = "postarchive-locale"  # in the doctree folder, never in the deployed one
+THEME = "pydata_sphinx_theme"
 THEME_TEXT = {"search_bar_text": "記事を検索…", "icon_links_label": "外部リンク"}
 
 
@@ -49,6 +50,8 @@ def compile_catalogs(target: Path) -> Path:
 
 
 def japanese_theme_text(app: Sphinx, config: Config) -> None:
+    if config.html_theme != THEME:
+        return
     options = dict(config.html_theme_options or {})
     for key, text in THEME_TEXT.items():
         options.setdefault(key, text)
