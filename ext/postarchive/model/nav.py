@@ -5,7 +5,7 @@ section for every page: Sphinx copies the table of contents of every document it
 toctrees included, whatever ``collapse`` says, and the theme reuses the result only for pages that share
 an output folder, which posts at ``/YYYY/MM/DD/slug/`` never do. That makes writing the site
 O(posts²). This sidebar is computed from the posts themselves, and its size does not grow with the
-archive: the years (with counts), the twelve months of the current year (with counts) and, on a
+archive: the years, the twelve months of the current year (with counts) and, on a
 post, the post itself between its older and newer neighbours, with a link to its month's page
 (which lists the month, 50 posts a page). The current item is near the top: no scrolling to find it.
 """
@@ -46,9 +46,6 @@ class NavTree:
     def years(self) -> list[int]:
         return sorted({year for year, _ in self.months}, reverse=True)
 
-    def year_total(self, year: int) -> int:
-        return sum(count for (y, _), count in self.months.items() if y == year)
-
 
 def nav_tree(posts: Sequence[Post], tz: dt.tzinfo) -> NavTree:
     months: dict[tuple[int, int], int] = defaultdict(int)
@@ -81,9 +78,10 @@ def nav_items(tree: NavTree, pagename: str, uri: Callable[[str], str]) -> list[N
             months = sorted((m for y, m in tree.months if y == year), reverse=True)
             children = tuple(month_item(tree, year, month, month == month_here, pagename, uri) for month in months)
         docname = f"{year}/index"
-        title = f"{year}年（{tree.year_total(year)}）"
+        # no count on a year: every page shows the years, and a count there would make each new post
+        # change (and rewrite) every page's sidebar; a month's count changes only its year's pages
         items.append(
-            NavItem(title, uri(docname), current=year == year_here, here=pagename == docname, children=children)
+            NavItem(f"{year}年", uri(docname), current=year == year_here, here=pagename == docname, children=children)
         )
     return items
 
