@@ -64,7 +64,10 @@ def test_the_sidebar_does_not_grow_with_the_posts_of_a_month() -> None:
     """N and 3N posts in one month: the sidebar of a post is the same size (to the digits of a count)."""
 
     def sidebar_size(count: int) -> int:
-        posts = [post(f"p{i}", f"2025-10-{1 + i % 28:02d}T{i % 24:02d}:00:00+09:00", f"十月の記事{i:04d}") for i in range(count)]
+        posts = [
+            post(f"p{i}", f"2025-10-{1 + i % 28:02d}T{i % 24:02d}:00:00+09:00", f"十月の記事{i:04d}")
+            for i in range(count)
+        ]
         tree = nav_tree(posts, JST)
         return len(repr(nav_items(tree, posts[count // 2].docname, str)))
 

@@ -48,7 +48,15 @@ KEYS = st.sampled_from(["title", "date", "tags", "categories", "tag", "category"
                         "excerpt", "image", "permalink", "reading_time", "layout"])  # fmt: skip
 FRONT = st.dictionaries(KEYS, YAML_VALUE, max_size=8)
 MYST = create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), DocutilsRenderer)
-OUR_DIRECTIVES = {"{archive:entry}", "{grid-item-card}", "{toctree}", "{grid}", "{container}", "{only}", "{archive-chart}"}
+OUR_DIRECTIVES = {
+    "{archive:entry}",
+    "{grid-item-card}",
+    "{toctree}",
+    "{grid}",
+    "{container}",
+    "{only}",
+    "{archive-chart}",
+}
 
 
 def tokens(md: object, text: str) -> list[Token]:
