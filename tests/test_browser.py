@@ -1,5 +1,5 @@
 """The built site in headless Chromium: pages load only the site's own resources, log no errors,
-render their Mermaid diagrams as SVG, and their links work.
+show their charts (inline SVG drawn at build time, no Mermaid), and their links work.
 
 The site (docs/ with the seed posts in posts/) is built once into a temporary folder with
 ``html_baseurl`` set to a local ``http.server`` on 127.0.0.1, which serves it the way a static host
@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import pytest
-from conftest import copy_docs, require
+from conftest import copy_docs
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "docs" / "_build" / "screenshots"
@@ -60,16 +60,6 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        from vendor_mermaid import is_vendored, vendor
-    finally:
-        sys.path.pop(0)
-    if not is_vendored():
-        try:
-            vendor()
-        except SystemExit as error:
-            require(False, f"Mermaid's JavaScript is not vendored and could not be fetched: {error}")
     work = tmp_path_factory.mktemp("site")
     src, out = work / "docs", work / "html"
     copy_docs(src)
@@ -161,14 +151,12 @@ def assert_clean(record: Visit, *, document_status: int = 200) -> None:
     assert errors == [], f"console errors: {errors}"
 
 
-def wait_for_mermaid(record: Visit) -> int:
-    """Wait until every Mermaid block became an SVG; returns how many there are."""
+def charts(record: Visit) -> int:
+    """The page's charts (inline SVG, there on load: no script draws them); Mermaid is never loaded."""
     page = record.page
-    page.wait_for_selector(".mermaid svg", timeout=30_000)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.mermaid')].every(el => el.querySelector('svg'))", timeout=30_000
-    )
-    return page.locator(".mermaid svg").count()
+    assert page.locator(".mermaid").count() == 0
+    assert page.evaluate("[...document.scripts].every(s => !(s.src + s.text).includes('mermaid'))")
+    return page.locator("svg.archive-chart-svg").count()
 
 
 def first_post_path(site: Site) -> str:
@@ -182,9 +170,9 @@ def first_post_path(site: Site) -> str:
 
 def test_landing_page(browser: Any, site: Site) -> None:
     with visit(browser, site, "") as record:
-        assert wait_for_mermaid(record) >= 1
-        chart = record.page.locator(".mermaid svg").first
-        assert chart.bounding_box()["width"] > 200
+        assert charts(record) == 1
+        chart = record.page.locator("svg.archive-chart-svg").first
+        assert chart.bounding_box()["width"] > 100
         assert "ALLFORCES" in record.page.locator(".navbar-brand").inner_text()
         assert record.page.locator(".archive-card").count() >= 1
         feed_link = record.page.locator(f'.navbar-icon-links a[href="{site.url}atom.xml"]')
@@ -197,20 +185,18 @@ def test_landing_page(browser: Any, site: Site) -> None:
 def test_landing_page_dark_mode_switch(browser: Any, site: Site) -> None:
     with visit(browser, site, "") as record:
         page = record.page
-        wait_for_mermaid(record)
+        charts(record)
         assert page.evaluate("document.documentElement.dataset.theme") == "light"
         page.locator(".theme-switch-button").first.click()
         page.locator(".theme-change-button[data-mode=dark]").first.click()
         page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
-        page.wait_for_timeout(500)  # Mermaid re-renders in its dark theme
-        wait_for_mermaid(record)
         page.reload(wait_until="load")
         assert page.evaluate("document.documentElement.dataset.theme") == "dark", "the choice is remembered"
-        wait_for_mermaid(record)
+        charts(record)
         screenshot(record, "landing-theme-switched")
         assert_clean(record)
     with visit(browser, site, "", color_scheme="dark") as record:
-        wait_for_mermaid(record)
+        charts(record)
         assert record.page.evaluate("document.documentElement.dataset.theme") == "dark"
         screenshot(record, "landing-dark")
         assert_clean(record)
@@ -268,10 +254,10 @@ def test_company_page(browser: Any, site: Site) -> None:
     index = site.outdir / "companies" / "index.html"
     if not index.is_file():
         pytest.skip("this build has no company pages (companies/index.html)")
-    # a company without posts has no diagrams; pick one that has them
+    # a company without posts has no chart; pick one that has one
     pages = sorted(index.parent.glob("*/index.html"))
-    with_diagram = [p for p in pages if 'class="mermaid"' in p.read_text(encoding="utf-8")]
-    assert with_diagram, "company pages show their diagrams"
+    with_diagram = [p for p in pages if 'class="archive-chart-svg"' in p.read_text(encoding="utf-8")]
+    assert with_diagram, "company pages show their charts"
     slug = with_diagram[0].parent.name
     with visit(browser, site, "companies/index.html") as record:
         record.page.locator(
@@ -279,7 +265,7 @@ def test_company_page(browser: Any, site: Site) -> None:
         ).first.click()
         record.page.wait_for_load_state("load")
         assert unquote(urlsplit(record.page.url).path).rstrip("/").endswith(f"/companies/{slug}/index.html")
-        assert wait_for_mermaid(record) >= 1
+        assert charts(record) >= 1
         screenshot(record, "company")
         assert_clean(record)
 

@@ -1,4 +1,4 @@
-"""Company pages as generated MyST: escaping, Mermaid labels, readings, URL collisions."""
+"""Company pages as generated MyST: escaping, charts, co-mentions, the order of posts, readings, URL collisions."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
+from postarchive.model.kinds import entry_docname
 from postarchive.model.registry import Company, Registry
 from postarchive.pages.companies import (
     comentions,
     company_page,
     company_pages,
-    mermaid_label,
-    monthly_diagram,
+    monthly_chart,
     slug_collisions,
     tag_readings,
 )
@@ -25,11 +25,6 @@ def post(slug: str, month: int, day: int = 1) -> Post:
     return Post(Path(f"{slug}.md"), slug, f"記事 {slug}", dt.datetime(2025, month, day, 12, tzinfo=JST), "", 1)
 
 
-def test_mermaid_labels_are_quoted_and_entity_escaped() -> None:
-    assert mermaid_label('A "B" <C> & #D `E`\nF') == '"A #quot;B#quot; #lt;C#gt; #amp; #35;D #96;E#96; F"'
-    assert mermaid_label("KDDI") == '"KDDI"'
-
-
 def test_a_hostile_name_stays_text_everywhere() -> None:
     nasty = Company(
         name='Evil]"Co{x}` <script>',
@@ -40,20 +35,31 @@ def test_a_hostile_name_stays_text_everywhere() -> None:
     )
     other = Company(name="Other", reading="あざー")
     registry = Registry((nasty, other))
-    page = company_page(nasty, registry, [post("a", 1)], Counter({"Other": 2}), JST)
+    pages = company_page(nasty, registry, [post("a", 1)], Counter({"Other": 2}), JST)
+    page = pages[entry_docname("company", nasty.name) + ".md"]
     assert '# Evil\\]\\"Co\\{x\\}\\` \\<script\\>' in page
     assert ":name: Evil%5D%22Co%7Bx%7D%60%20%3Cscript%3E" in page
     assert "\\[link\\]\\(javascript\\:x\\)" in page
     assert "\\*\\*bold\\*\\* \\{role\\}\\`x\\`" in page
     assert "javascript:alert" not in page  # an unsafe URL is left out
-    assert 'c0["Evil]#quot;Co{x}#96; #lt;script#gt;"]' in page
-    assert "```{mermaid}" in page and page.count("```") == 4
+    assert "| [Other](<project:/companies/Other/index.md>) | 2件 |" in page  # co-mentions: a table
+    assert "{mermaid}" not in page and "````{archive-chart}" in page
 
 
-def test_monthly_diagram_fills_empty_months() -> None:
-    diagram = monthly_diagram([post("a", 1), post("b", 1, 2), post("c", 4)], JST)
-    assert '"2025-01", "2025-02", "2025-03", "2025-04"' in diagram
-    assert "bar [2, 0, 0, 1]" in diagram
+def test_monthly_chart_fills_empty_months() -> None:
+    chart = monthly_chart([post("a", 1), post("b", 1, 2), post("c", 4)], JST, today=(2025, 12))
+    assert chart.splitlines()[2:6] == ["2025-01 2", "2025-02 0", "2025-03 0", "2025-04 1"]
+    assert ":partial:" not in chart  # the build's month (December) is not in the chart
+
+
+def test_posts_about_the_company_come_first() -> None:
+    kddi = Company(name="KDDI", reading="けーでぃーでぃーあい")
+    posts = [post("oldtitle", 1), post("newbody", 3), post("midbody", 2)]
+    page = company_page(kddi, Registry((kddi,)), posts, Counter(), JST, main={posts[0].docname})
+    text = page["companies/KDDI/index.md"]
+    order = [text.index(f"記事 {slug}") for slug in ("oldtitle", "newbody", "midbody")]
+    assert order == sorted(order)  # the post with KDDI in its title first, then the rest newest first
+    assert "### KDDIが題名にある記事" in text and "### その他の記事" in text
 
 
 def test_comentions_count_posts_naming_both() -> None:

@@ -20,7 +20,7 @@ from postarchive.builders.html.hosting import first_paragraph, permalink_sitemap
 from postarchive.cli import generated_paths_regex
 from postarchive.model.schema import PostMeta
 from postarchive.model.urls import absolute_url, base_path, normalize_baseurl, permalink_path, resolve_against
-from postarchive.pages.chart import mermaid_text, posts_per_month, posts_per_month_chart
+from postarchive.pages.chart import posts_per_month, posts_per_month_chart
 from postarchive.posts.post import Post
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -52,14 +52,6 @@ def test_urls() -> None:
     assert resolve_against("https://h/x/", "") == ""
 
 
-def test_mermaid_text_cannot_break_out() -> None:
-    hostile = 'A"] --> B[evil\n```\n<script>#quot; `x`'
-    safe = mermaid_text(hostile)
-    assert "\n" not in safe
-    assert not set('"<>`') & set(safe)
-    assert "#35;quot;" in safe  # an entity in the input stays literal text
-
-
 def post(day: dt.date, slug: str, tags: tuple[str, ...] = ()) -> Post:
     moment = dt.datetime(day.year, day.month, day.day, 12, tzinfo=JST)
     return Post(Path(f"{day}-{slug}.md"), slug, slug, moment, "本文", 5, tags=tags)
@@ -67,21 +59,25 @@ def post(day: dt.date, slug: str, tags: tuple[str, ...] = ()) -> Post:
 
 def test_posts_per_month_fills_empty_months() -> None:
     posts = [post(dt.date(2024, 11, 3), "a"), post(dt.date(2025, 2, 1), "b"), post(dt.date(2025, 2, 9), "c")]
-    assert posts_per_month(posts, JST) == [((2024, 11), 1), ((2024, 12), 0), ((2025, 1), 0), ((2025, 2), 2)]
-    chart = posts_per_month_chart(posts, JST)
-    assert chart.startswith("````{mermaid}\n")
-    assert 'x-axis ["2024-11", "2024-12", "2025-01", "2025-02"]' in chart
-    assert "bar [1, 0, 0, 2]" in chart
+    series = posts_per_month(posts, JST, today=(2025, 2))
+    assert list(zip(series.months, series.counts, strict=True)) == [
+        ((2024, 11), 1),
+        ((2024, 12), 0),
+        ((2025, 1), 0),
+        ((2025, 2), 2),
+    ]
+    chart = posts_per_month_chart(posts, JST, today=(2025, 2))
+    assert chart.startswith("````{archive-chart}\n:title: 月別の記事数\n:partial: 2025-02\n")
+    assert "2024-12 0\n2025-01 0\n2025-02 2\n" in chart
     assert posts_per_month_chart([], JST) == ""
-    assert "horizontal" not in chart
 
 
-def test_posts_per_month_chart_turns_horizontal_when_labels_would_overlap() -> None:
-    posts = [post(dt.date(2023 + m // 12, m % 12 + 1, 1), f"p{m}") for m in range(30)]
-    chart = posts_per_month_chart(posts, JST)
-    assert "xychart-beta horizontal" in chart
-    assert '%%{init: {"xyChart": {"height": 660}}}%%' in chart  # 22 px per month
-    assert chart.count('"20') == 30
+def test_a_post_dated_9999_does_not_make_a_chart_of_95000_months() -> None:
+    posts = [post(dt.date(2025, 1, 5), "a"), post(dt.date(9999, 12, 31), "typo")]
+    series = posts_per_month(posts, JST, today=(2025, 3))
+    assert series.months[0] == (2025, 1) and series.months[-1] == (2026, 3)  # up to a year after the build
+    assert series.omitted == 1 and series.total == 1
+    assert len(posts_per_month([post(dt.date(1900 + y, 1, 1), f"p{y}") for y in range(0, 126, 5)], JST).months) <= 240
 
 
 def post_meta(title: str, date: str, **fields: object) -> PostMeta:
@@ -256,14 +252,13 @@ def test_site_build(app: Any) -> None:
     not_found = (out / "404.html").read_text(encoding="utf-8")
     assert 'href="/archive/_static/' in not_found
 
-    # Mermaid: the landing page chart, served from _static, never from a CDN
+    # the landing page's chart is an inline SVG drawn at build time: no Mermaid, no script, no CDN
     index = html_of(app, "index")
-    assert 'class="mermaid"' in index
-    assert "_static/mermaid/mermaid.esm.min.mjs" in index
+    assert 'class="archive-chart-svg"' in index and 'class="mermaid"' not in index
+    assert "mermaid.esm.min.mjs" not in index
     for page in out.rglob("*.html"):
         assert "cdn.jsdelivr" not in page.read_text(encoding="utf-8"), page
-    if os.environ.get("CI") or (Path(__file__).resolve().parents[1] / "ext/postarchive/static/mermaid").is_dir():
-        assert (out / "_static" / "mermaid" / "mermaid.esm.min.mjs").is_file()
+    assert not (out / "_static" / "mermaid").exists()  # no page has a diagram: the bundle stays out
 
 
 @pytest.mark.sphinx(
@@ -442,3 +437,7 @@ def test_diagram_zoom_never_loads_d3_from_a_cdn(app: Any) -> None:
     assert 'class="mermaid"' in html
     assert "cdn.jsdelivr" not in html and "d3.min.js" not in html
     assert ":zoom:" in app.warning.getvalue()
+    # Mermaid's script on the page with a diagram only, its bundle copied because a page has one
+    assert "mermaid.esm.min.mjs" in html and "mermaid.esm.min.mjs" not in html_of(app, "index")
+    if os.environ.get("CI") or (Path(__file__).resolve().parents[1] / "ext/postarchive/static/mermaid").is_dir():
+        assert (Path(app.outdir) / "_static" / "mermaid" / "mermaid.esm.min.mjs").is_file()

@@ -133,9 +133,9 @@ def test_company_entry_page(seeds: Built) -> None:
         "日本の大手通信事業者",
     ):
         assert expected in text
-    assert html.count('class="mermaid"') == 2
-    # co-mentions: Mermaid labels are quoted and escaped, never raw
-    assert "c0[&quot;KDDI&quot;]" in html and "xychart-beta" in html
+    assert 'class="mermaid"' not in html and html.count('class="archive-chart-svg"') == 1
+    # co-mentions: a table of linked companies
+    assert "同じ記事に登場" in html
     # posts newest first
     first = text.index("「日本GPUアライアンス」")
     second = text.index("日本、国産AIに本腰を入れる")
@@ -260,7 +260,7 @@ def test_company_index_in_latex(latex_build: Built) -> None:
     tex = next(latex_build.outdir.glob("*.tex")).read_text(encoding="utf-8")
     assert "企業・組織索引" in tex
     assert "KDDI" in tex and "TSE Prime 9433" in tex
-    assert "mmdc" not in latex_build.warnings  # diagrams become tables in the PDF (latex.py): no mermaid-cli
+    assert "mmdc" not in latex_build.warnings  # charts are tables in the PDF (pages/chartnode.py): no mermaid-cli
     kddi = tex[tex.index("けーでぃーでぃーあい") :]
     assert "2件" in kddi and "月別の言及記事数" in kddi
 

@@ -15,17 +15,21 @@ __version__ = "0.1.0"
 def setup(app: Sphinx) -> dict[str, Any]:
     from .builders.check import setup_check
     from .builders.html.catalog import setup_catalog
+    from .builders.html.deployed import setup_deployed
     from .builders.html.feeds import setup_feeds
     from .builders.html.hosting import setup_hosting
     from .builders.html.images import setup_images
+    from .builders.html.japanese import setup_japanese
     from .builders.html.nav import setup_nav
     from .builders.html.redirects import setup_redirects
     from .builders.html.search import setup_search
+    from .builders.html.svgchart import setup_svgchart
     from .builders.latex.book import setup_latex
     from .domain.archive import setup_domain
     from .domain.config import setup_config
     from .domain.freshness import setup_freshness
     from .domain.parser import setup_parser
+    from .pages.chartnode import setup_chart
     from .pages.decorate import setup_decorate
     from .pages.site import setup_site
     from .sphinxpatches import setup_patches
@@ -38,6 +42,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_site(app)
     setup_freshness(app)
     setup_decorate(app)
+    setup_chart(app)
+    setup_svgchart(app)
     setup_catalog(app)
     setup_latex(app)
     setup_hosting(app)
@@ -47,6 +53,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_check(app)
     setup_search(app)
     setup_nav(app)
+    setup_japanese(app)
+    setup_deployed(app)
     setup_patches(app)
     return {
         "version": __version__,

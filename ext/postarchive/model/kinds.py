@@ -48,6 +48,26 @@ MANIFEST = ".postarchive-generated.json"
 # Pages Sphinx or the extension writes at the top of the site: no post may take their URL.
 SPECIAL_PAGES = frozenset({"genindex", "search", "404", "index", "py-modindex", "archive-companies"})
 
+# Listings (entry and month pages) are split into pages of PAGE_SIZE posts: the first page is the
+# entry's own document, page n (n ≥ 2) is ``<folder of the first>/page/<n>/index``.
+PAGE_SIZE = 50
+PAGE_FOLDER = "page"
+PAGE_DOCNAME_RE = re.compile(rf"(?P<base>.+/)?{PAGE_FOLDER}/(?P<number>[2-9]|[1-9]\d+)/index")
+
+
+def page_docname(base: str, number: int) -> str:
+    """The docname of page ``number`` of the listing whose first page is ``base`` (``…/index``)."""
+    if number <= 1:
+        return base
+    return f"{base.removesuffix('index')}{PAGE_FOLDER}/{number}/index"
+
+
+def listing_base(docname: str) -> str:
+    """The first page of the listing ``docname`` belongs to (itself when it is a first page)."""
+    match = PAGE_DOCNAME_RE.fullmatch(docname)
+    return f"{match.group('base') or ''}index" if match else docname
+
+
 # Files and folders at the top of the output that Sphinx, its extensions and the archive write (and
 # the source files conf.py reads): no post, tag, category, author or company may take their URL.
 # The source folder's other top-level names are added at build time (``source_names``).
@@ -105,6 +125,7 @@ def reserved_docname(docname: str) -> bool:
         or first in SPECIAL_PAGES
         or first.startswith("_")
         or re.fullmatch(r"\d{4}(?:/\d{2})?/index", docname) is not None
+        or re.fullmatch(rf"\d{{4}}/\d{{2}}/{PAGE_FOLDER}/\d+/index", docname) is not None
     )
 
 

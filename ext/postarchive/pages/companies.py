@@ -1,10 +1,10 @@
 """Company entry pages and the companies index, tag readings, and URL collisions. Pure text generation.
 
 A company page is a glossary entry (``archive:entry``) with its reading, kind, market/ticker,
-aliases, parent and children, description, two Mermaid diagrams (companies most often mentioned
-with it; its mentions per month) and its posts, newest first. Every registry or post text goes
-through :func:`~postarchive.markdown.escape_inline` (Markdown) or :func:`mermaid_label` (Mermaid), and
-into directive options URL-quoted.
+aliases, parent and children, description, its mentions per month (an ``archive-chart``), the
+companies most often named with it (a table) and its posts in pages of 50: those with the company in
+the title first, then the rest, grouped by month. Every registry or post text goes through
+:func:`~postarchive.pages.myst.escape_inline`, and into directive options URL-quoted.
 """
 
 from __future__ import annotations
@@ -12,24 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
-from ..model.dates import chart_months, month_key, newest_first
+from ..model.dates import month_key
 from ..model.kinds import ENTRY_DIRS, entry_docname, entry_slug
+from ..model.listing import company_sections
 from ..model.registry import Company, Registry
+from ..model.series import build_month, monthly_series
 from ..model.yomi import group_order, index_group, reading_of, sort_key
 from ..pages.buildcache import BuildCache
-from ..pages.myst import escape_inline, mermaid_text
-from ..pages.render import described, doc_link, post_line, quoted, toctree
+from ..pages.chartnode import chart_directive_text
+from ..pages.listing import listing_pages
+from ..pages.myst import doc_link, escape_inline
+from ..pages.render import POST_SUFFIX, described, quoted, toctree
 from ..posts.post import Post, normalize_name
 
 SAFE_URL_RE = re.compile(r"^https?://[^\s<>\"'`\\]+$")
 COMENTION_LIMIT = 10
-
-
-def mermaid_label(text: str) -> str:
-    """A double-quoted Mermaid label that shows ``text`` literally (entity-escaped, one line)."""
-    return '"' + mermaid_text(text) + '"'
 
 
 def entry_link(objtype: str, name: str) -> str:
@@ -52,35 +51,19 @@ def comentions(post_companies: Mapping[str, Sequence[str]]) -> dict[str, Counter
     return together
 
 
-def comention_diagram(name: str, together: Counter[str], limit: int = COMENTION_LIMIT) -> str:
+def comention_table(together: Counter[str], link: Callable[[str], str], limit: int = COMENTION_LIMIT) -> str:
+    """The companies most often named in the same posts, as a table (HTML and PDF alike)."""
     top = sorted(together.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
     if not top:
         return ""
-    lines = ["```{mermaid}", "graph LR", f"  c0[{mermaid_label(name)}]"]
-    for index, (other, count) in enumerate(top, start=1):
-        lines.append(f"  c0 ---|{mermaid_label(f'{count}件')}| c{index}[{mermaid_label(other)}]")
-    lines.append("```")
+    lines = ["| 企業・組織 | 同じ記事に登場 |", "| --- | --- |"]
+    lines += [f"| {link(other)} | {count}件 |" for other, count in top]
     return "\n".join(lines)
 
 
-def monthly_diagram(posts: Sequence[Post], tz: dt.tzinfo) -> str:
-    counts = Counter(month_key(post, tz) for post in posts)
-    months = chart_months(counts)
-    if not months:
-        return ""
-    labels = ", ".join(f'"{year}-{month:02d}"' for year, month in months)
-    values = ", ".join(str(counts.get(m, 0)) for m in months)
-    top = max(counts.get(month, 0) for month in months)
-    return "\n".join(
-        [
-            "```{mermaid}",
-            "xychart-beta",
-            f"  x-axis [{labels}]",
-            f'  y-axis "記事数" 0 --> {max(top, 10)}',  # whole-number ticks (a count is never 0.2)
-            f"  bar [{values}]",
-            "```",
-        ]
-    )
+def monthly_chart(posts: Sequence[Post], tz: dt.tzinfo, today: tuple[int, int] | None = None) -> str:
+    series = monthly_series((month_key(post, tz) for post in posts), today or build_month(tz))
+    return chart_directive_text(series, "月別の言及記事数")
 
 
 def company_page(
@@ -90,8 +73,11 @@ def company_page(
     together: Counter[str],
     tz: dt.tzinfo,
     with_pages: set[str] | None = None,
-) -> str:
-    """``with_pages``: the companies that have a page (links go only there); ``None`` = all of them."""
+    main: set[str] | None = None,
+) -> dict[str, str]:
+    """The company's page and its ``page/<n>/`` pages. ``with_pages``: the companies that have a page
+    (links go only there; ``None`` = all of them). ``main``: docnames of the posts mainly about it (named
+    in the title): listed first."""
     name = company.name
 
     def link(other: str) -> str:
@@ -128,18 +114,20 @@ def company_page(
     lines.append("")
     if company.description:
         lines += [escape_inline(company.description), ""]
-    for heading, diagram in (
-        ("一緒に言及される企業・組織", comention_diagram(name, together)),
-        ("月別の言及記事数", monthly_diagram(posts, tz)),
-    ):
-        if diagram:
-            # Mermaid's JavaScript draws them in HTML; the PDF shows each as the table of its data (latex.py)
-            lines += [f"**{heading}**", "", diagram, ""]
-    lines += [f"## 記事（{len(posts)} 件、新しい順）", ""]
-    lines += [post_line(post, tz) for post in newest_first(posts)] or ["まだ記事はありません。"]
+    chart = monthly_chart(posts, tz)
+    if chart:
+        lines += [chart, ""]  # drawn as an SVG in HTML, as a table in the PDF (pages/chartnode.py)
+    table = comention_table(together, link)
+    if table:
+        lines += ["**一緒に言及される企業・組織**", "", table, ""]
+    lines += [f"## 記事（{len(posts)} 件）", ""]
+    base = entry_docname("company", name)
+    sections = company_sections(posts, lambda post: post.docname in (main or set()), f"{name}が題名にある記事")
+    body, front, rest = listing_pages(escape_inline(name), base, sections, tz, POST_SUFFIX, level=3)
+    lines.append(body)
     summary = "、".join(filter(None, [company.kind_label, " ".join(filter(None, [company.market, company.ticker]))]))
     description = f"{name}（{summary}）の言及記事 {len(posts)} 件。{company.description}"
-    return described(description, "\n".join(lines) + "\n")
+    return {f"{base}.md": described(description, "\n".join(lines) + "\n", front), **rest}
 
 
 def company_pages(
@@ -149,14 +137,20 @@ def company_pages(
     tz: dt.tzinfo,
     skip: Iterable[str] = (),
     all_entries: bool = True,
+    titled: Mapping[str, Collection[str]] | None = None,
 ) -> dict[str, str]:
     """Company pages plus the index grouped by reading.
 
     With ``all_entries`` every registry entry gets a page; otherwise only the companies some post
     names, and their ancestors (so a parent link always has a target). ``skip``: names that get no
-    page (their URL collides with another entry's, reported by the caller).
+    page (their URL collides with another entry's, reported by the caller). ``titled``: docname →
+    the companies its title names (those posts come first on the company's page).
     """
     together = comentions(post_companies)
+    main: dict[str, set[str]] = defaultdict(set)
+    for docname, names in (titled or {}).items():
+        for company_name in names:
+            main[company_name].add(docname)
     pages: dict[str, str] = {}
     skipped = set(skip)
     wanted: set[str] | None = None
@@ -175,8 +169,10 @@ def company_pages(
     groups: dict[str, list[Company]] = defaultdict(list)
     for company in companies:
         posts = members.get(company.name, ())
-        pages[entry_docname("company", company.name) + ".md"] = company_page(
-            company, registry, posts, together.get(company.name, Counter()), tz, with_pages
+        pages.update(
+            company_page(
+                company, registry, posts, together.get(company.name, Counter()), tz, with_pages, main.get(company.name)
+            )
         )
         groups[index_group(company.reading)].append(company)
     lines = ["# 企業・組織一覧", "", "読みの順（あ・か・さ…、A–Z）に並べています。", ""]

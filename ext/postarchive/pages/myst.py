@@ -36,3 +36,13 @@ def mermaid_text(text: str) -> str:
     every diagram (charts and company graphs)."""
     one_line = " ".join(str(text).split())
     return "".join(MERMAID_ESCAPES.get(char, char) for char in one_line)
+
+
+def doc_link(text: str, docname: str, suffix: str = ".md") -> str:
+    """A MyST link to a generated page by its file (``project:``), so Sphinx resolves it as a document.
+
+    A bare ``</docname>`` link would go through MyST's "any" resolution, which asks every domain
+    (C++ included) for every link: a third of the write phase at 1,000 posts. ``text`` is already
+    escaped; docnames never hold ``<``, ``>`` or whitespace (``entry_slug``).
+    """
+    return f"[{text}](<project:/{docname}{suffix}>)"

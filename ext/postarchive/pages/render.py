@@ -22,8 +22,10 @@ import yaml
 from ..model.dates import format_date_jst, month_key, newest_first
 from ..model.frontmatter import editorial_refs
 from ..model.kinds import ENTRY_DIRS, ENTRY_TITLES, MANIFEST, entry_docname, generated_roots
+from ..model.listing import Section
 from ..model.schema import PostMeta, PostPageData
-from ..pages.myst import escape_inline
+from ..pages.listing import listing_pages, post_item
+from ..pages.myst import doc_link, escape_inline
 from ..posts.post import Post
 
 POST_SUFFIX = ".post.md"  # a post's generated page: <docname>.post.md (read by the restricted post parser)
@@ -87,9 +89,9 @@ def dump_yaml(data: dict[str, object]) -> str:
     return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-def described(description: str, page: str) -> str:
+def described(description: str, page: str, extra: Mapping[str, str] | None = None) -> str:
     """A generated page with a ``description`` (meta description and ``og:description``) in its front matter."""
-    front = dump_yaml({"description": " ".join(description.split())})
+    front = dump_yaml({"description": " ".join(description.split()), **(extra or {})})
     return f"---\n{front}---\n\n{page}"
 
 
@@ -106,16 +108,6 @@ def post_page(post: Post, body: str, data: PostPageData, tz: dt.tzinfo) -> tuple
     return f"{head}{stripped.rstrip()}\n", source_line - first_body_line
 
 
-def doc_link(text: str, docname: str, suffix: str = ".md") -> str:
-    """A MyST link to a generated page by its file (``project:``), so Sphinx resolves it as a document.
-
-    A bare ``</docname>`` link would go through MyST's "any" resolution, which asks every domain
-    (C++ included) for every link: a third of the write phase at 1,000 posts. ``text`` is already
-    escaped; docnames never hold ``<``, ``>`` or whitespace (``entry_slug``).
-    """
-    return f"[{text}](<project:/{docname}{suffix}>)"
-
-
 def toctree(entries: Sequence[str], *, hidden: bool = False, maxdepth: int = 1, caption: str = "") -> str:
     lines = ["```{toctree}", f":maxdepth: {maxdepth}"]
     if hidden:
@@ -129,10 +121,8 @@ def toctree(entries: Sequence[str], *, hidden: bool = False, maxdepth: int = 1, 
 
 
 def post_line(post: Post, tz: dt.tzinfo) -> str:
-    """A list item: date, linked title (via a doc link that MyST resolves), category."""
-    title = escape_inline(post.title)
-    date = format_date_jst(post.date, tz)
-    return f"- {date} {doc_link(title, post.docname, POST_SUFFIX)}"
+    """A list item: date and linked title (via a doc link that MyST resolves)."""
+    return post_item(post, tz, POST_SUFFIX)
 
 
 def post_card(post: Post, tz: dt.tzinfo) -> str:
@@ -194,16 +184,30 @@ def archive_pages(posts: Sequence[Post], tz: dt.tzinfo) -> dict[str, str]:
         lines += ["", toctree([f"{year}/{m:02d}/index" for m in months], hidden=True)]
         pages[f"{year}/index.md"] = "\n".join(lines) + "\n"
     for (year, month), month_posts in by_month.items():
-        ordered = newest_first(month_posts)
-        lines = [f"# {year}年{month}月", "", *(post_line(p, tz) for p in ordered), ""]
-        lines.append(toctree([p.docname for p in ordered], hidden=True))
-        description = f"{year}年{month}月の記事 {len(ordered)} 件: " + "、".join(p.title for p in ordered[:5])
-        pages[f"{year}/{month:02d}/index.md"] = described(description, "\n".join(lines) + "\n")
+        pages.update(month_pages(year, month, newest_first(month_posts), tz))
     return pages
 
 
-def entry_page(objtype: str, name: str, reading: str, posts: Sequence[Post], tz: dt.tzinfo, intro: str = "") -> str:
-    """A glossary-like entry page: the cross-reference target plus the posts, newest first."""
+def month_pages(year: int, month: int, ordered: Sequence[Post], tz: dt.tzinfo) -> dict[str, str]:
+    """A month's page (its first 50 posts and a pager; the PDF lists them all) and its ``page/<n>/`` pages."""
+    base = f"{year}/{month:02d}/index"
+    title = f"{year}年{month}月"
+    body, front, rest = listing_pages(title, base, [Section("", tuple(ordered))], tz, POST_SUFFIX)
+    lines = [f"# {title}", "", f"{len(ordered)}件（新しい順）", ""]
+    if front:  # more than one page: the HTML shows pages, the PDF the whole month
+        lines += ["````{only} html", body, "````", "", "````{only} latex", *(post_line(p, tz) for p in ordered), "````"]
+    else:
+        lines.append(body)
+    lines += ["", toctree([p.docname for p in ordered], hidden=True)]
+    description = f"{title}の記事 {len(ordered)} 件: " + "、".join(p.title for p in ordered[:5])
+    return {f"{base}.md": described(description, "\n".join(lines) + "\n", front), **rest}
+
+
+def entry_page(
+    objtype: str, name: str, reading: str, posts: Sequence[Post], tz: dt.tzinfo, intro: str = ""
+) -> dict[str, str]:
+    """A glossary-like entry page (the cross-reference target plus its posts, newest first, in pages of 50)
+    and its ``page/<n>/`` pages: ``{path: text}``."""
     lines = [
         f"# {escape_inline(name)}",
         "",
@@ -218,9 +222,11 @@ def entry_page(objtype: str, name: str, reading: str, posts: Sequence[Post], tz:
     lines.append(f"{ENTRY_TITLES[objtype]}「{escape_inline(name)}」の記事 {len(posts)} 件（新しい順）")
     lines.append("")
     ordered = newest_first(posts)
-    lines += [post_line(post, tz) for post in ordered]
+    base = entry_docname(objtype, name)
+    body, front, rest = listing_pages(escape_inline(name), base, [Section("", tuple(ordered))], tz, POST_SUFFIX)
+    lines.append(body)
     description = f"{ENTRY_TITLES[objtype]}「{name}」の記事 {len(posts)} 件: " + "、".join(p.title for p in ordered[:5])
-    return described(description, "\n".join(lines) + "\n")
+    return {f"{base}.md": described(description, "\n".join(lines) + "\n", front), **rest}
 
 
 def entry_pages(
@@ -236,9 +242,7 @@ def entry_pages(
     names = sorted(members, key=lambda n: (sort_key(readings.get(n, n)), n))
     groups: dict[str, list[str]] = defaultdict(list)
     for name in names:
-        pages[entry_docname(objtype, name) + ".md"] = entry_page(
-            objtype, name, readings.get(name, name), members[name], tz
-        )
+        pages.update(entry_page(objtype, name, readings.get(name, name), members[name], tz))
         groups[index_group(readings.get(name, name))].append(name)
     lines = [f"# {ENTRY_TITLES[objtype]}一覧", ""]
     for group, group_names in sorted(groups.items(), key=lambda item: group_order(item[0])):

@@ -304,9 +304,16 @@ def generate_pages(site: ArchiveState, config: ArchiveConfig, cache: BuildCache 
             )
         )
         skipped.add(other)
+    titled = {post.docname: site.registry.companies_in(post.title) for post in site.posts}
     pages.update(
         company_pages(
-            site.registry, company_members, site.companies, tz, skip=skipped, all_entries=config.all_companies
+            site.registry,
+            company_members,
+            site.companies,
+            tz,
+            skip=skipped,
+            all_entries=config.all_companies,
+            titled=titled,
         )
     )
     return pages

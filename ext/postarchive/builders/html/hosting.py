@@ -29,11 +29,11 @@ from sphinx.util import logging
 from ...assets import STATIC_DIR
 from ...model.kinds import HTML_BUILDERS
 from ...model.urls import absolute_url, normalize_baseurl, permalink_path, resolve_against
+from .mermaidjs import MERMAID_ENTRY, setup_mermaidjs
 
 logger = logging.getLogger(__name__)
 
 
-MERMAID_ENTRY = "mermaid/mermaid.esm.min.mjs"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 DESCRIPTION_LENGTH = 200
 
@@ -125,18 +125,6 @@ def configure(app: Sphinx, config: Config) -> None:
         config.ogp_social_cards = {"enable": False}
     if not config.ogp_site_url:
         config.ogp_site_url = config.html_baseurl
-
-
-def check_mermaid(app: Sphinx) -> None:
-    served_here = app.builder.name in HTML_BUILDERS and app.config.mermaid_use_local == MERMAID_ENTRY
-    if served_here and not (STATIC_DIR / MERMAID_ENTRY).is_file():
-        logger.warning(
-            "Mermaid の JavaScript がありません (%s): 図は表示されません。"
-            "`make mermaid` (python tools/vendor_mermaid.py) で npm から取得してください",
-            STATIC_DIR / MERMAID_ENTRY,
-            type="postarchive",
-            subtype="mermaid",
-        )
 
 
 def drop_unrenderable_diagrams(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -287,7 +275,7 @@ def setup_hosting(app: Sphinx) -> None:
     for extension in ("sphinx_sitemap", "sphinxext.opengraph", "notfound.extension", "sphinxcontrib.mermaid"):
         app.setup_extension(extension)
     app.connect("config-inited", configure, priority=800)
-    app.connect("builder-inited", check_mermaid)
+    setup_mermaidjs(app)
     app.connect("html-page-context", page_context, priority=450)
     app.connect("doctree-resolved", drop_unrenderable_diagrams)
     app.connect("build-finished", finish_site, priority=900)

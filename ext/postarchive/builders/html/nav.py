@@ -1,7 +1,8 @@
 """The sidebar in the HTML pages: the navigation tree of :mod:`postarchive.model.nav`, per page.
 
-Template ``postarchive-nav.html``; the per-page work is bounded by the years, one year's months and
-one month's posts, whatever the size of the archive.
+Template ``postarchive-nav.html``; the per-page work and size are bounded by the years, one year's
+months and a post's two neighbours, whatever the size of the archive. Pages of a listing get
+``<link rel="prev"/"next">``.
 
 The sidebar is drawn when a page is written, from the whole archive's tree, so a new post changes the
 sidebar of pages Sphinx has no reason to write again (the other posts of its month, say). Each page's
@@ -12,6 +13,7 @@ whose sidebar changed is read and written again (``env-get-outdated``), and only
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,9 @@ from sphinx.environment import BuildEnvironment
 
 from ...assets import TEMPLATES_DIR
 from ...domain.state import archive_state
+from ...model.kinds import listing_base, page_docname
 from ...model.nav import NavTree, nav_items
+from ...pages.listing import LISTING_KEY
 
 NAV_DIGESTS = "postarchive-nav.json"
 
@@ -41,6 +45,22 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
         return "#" if docname == pagename else app.builder.get_relative_uri(pagename, docname)
 
     context["postarchive_nav"] = nav_items(tree, pagename, uri)
+    context["metatags"] = context.get("metatags", "") + pager_links(app, pagename)
+
+
+def pager_links(app: Sphinx, pagename: str) -> str:
+    """``<link rel="prev"/"next">`` on the pages of a listing (their front matter says which page they are)."""
+    listing = str(app.env.metadata.get(pagename, {}).get(LISTING_KEY, ""))
+    number, _, count = listing.partition("/")
+    if not (number.isdigit() and count.isdigit()):
+        return ""
+    base = listing_base(pagename)
+    links = []
+    for rel, other in (("prev", int(number) - 1), ("next", int(number) + 1)):
+        if 1 <= other <= int(count):
+            href = app.builder.get_relative_uri(pagename, page_docname(base, other))
+            links.append(f'<link rel="{rel}" href="{html.escape(href)}"/>')
+    return "\n".join(links)
 
 
 def sidebar_digests(tree: NavTree) -> dict[str, str]:

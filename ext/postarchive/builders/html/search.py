@@ -58,8 +58,11 @@ logger = logging.getLogger(__name__)
 INDEX_DIR = "_static/search"
 INDEX_VERSION = 2
 DELTA_MIN = 64  # posts the delta tier may hold (or 5 % of the archive, whichever is more) before compaction
-TIER_DOCS = "docs.json"  # a tier's fingerprints, for the next build (the browser never reads it)
-TIER_DESCRIPTION = "tier.json"  # a tier's size, shard count and facet names, as meta.json lists it
+# Beside the doctrees, never in the deployed folder (the browser reads neither): per tier folder name,
+# its fingerprints (for the next build's delta) and its description (as meta.json lists it).
+TIER_CACHE = "postarchive-search"
+TIER_DOCS = "docs.json"
+TIER_DESCRIPTION = "tier.json"
 DOC_CHUNK = 64  # posts per d/<chunk>.json
 TEXT_CHUNK = 4096  # characters per t/<doc>-<chunk>.txt (each file overlaps the next by TEXT_OVERLAP)
 TEXT_OVERLAP = 256
@@ -484,41 +487,47 @@ def plan_tiers(docs: list[SearchDoc], previous_base: list[str] | None) -> TierPl
     return TierPlan(fingerprints, docs, [], [], list(range(len(docs))))
 
 
-def read_previous_base(index_dir: Path) -> tuple[dict[str, Any], list[str]] | None:
+def read_previous_base(index_dir: Path, cache_dir: Path) -> tuple[dict[str, Any], list[str]] | None:
     """The base tier of the index an earlier build wrote: its description in ``meta.json`` and its fingerprints."""
     try:
         meta = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))
         if meta.get("version") != INDEX_VERSION:
             return None
         described = dict(meta["tiers"][0])
-        fingerprints = json.loads((index_dir / str(described["path"]) / TIER_DOCS).read_text(encoding="utf-8"))
+        if not (index_dir / str(described["path"])).is_dir():
+            return None
+        fingerprints = json.loads((cache_dir / str(described["path"]) / TIER_DOCS).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None
     return described, [str(value) for value in fingerprints]
 
 
-def write_tier(index_dir: Path, folder: str, docs: list[SearchDoc], fingerprints: list[str]) -> dict[str, Any]:
+def write_tier(
+    index_dir: Path, cache_dir: Path, folder: str, docs: list[SearchDoc], fingerprints: list[str]
+) -> dict[str, Any]:
     """Write a tier into ``folder`` (beside it first, so a reader never sees half a tier); its description.
 
     A folder of that name already written holds the same contents (the name is their hash): kept as it is.
     """
     target = index_dir / folder
+    cached = cache_dir / folder
     try:
-        if (target / TIER_DOCS).is_file():
-            return dict(json.loads((target / TIER_DESCRIPTION).read_text(encoding="utf-8")))
+        if target.is_dir() and (cached / TIER_DOCS).is_file():
+            return dict(json.loads((cached / TIER_DESCRIPTION).read_text(encoding="utf-8")))
     except (OSError, ValueError):
         pass
     staging = index_dir / (folder + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
     described = {"path": folder, **write_tier_files(staging, docs)}
-    (staging / TIER_DESCRIPTION).write_text(dump_json(described), encoding="utf-8")
-    (staging / TIER_DOCS).write_text(dump_json(fingerprints), encoding="utf-8")
+    cached.mkdir(parents=True, exist_ok=True)
+    (cached / TIER_DESCRIPTION).write_text(dump_json(described), encoding="utf-8")
+    (cached / TIER_DOCS).write_text(dump_json(fingerprints), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
     return described
 
 
-def write_index(index_dir: Path, docs: list[SearchDoc], entities: list[Entity]) -> dict[str, Any]:
+def write_index(index_dir: Path, docs: list[SearchDoc], entities: list[Entity], cache_dir: Path) -> dict[str, Any]:
     """Write the index of ``docs`` (newest first) into ``index_dir``; returns what ``meta.json`` says.
 
     Layout: ``meta.json`` (tiers, hidden base ids, entries) and one folder per tier (``b-…`` the base,
@@ -526,16 +535,18 @@ def write_index(index_dir: Path, docs: list[SearchDoc], entities: list[Entity]) 
     A post's global id is its id in its tier, plus the base's size for the delta.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
-    previous = read_previous_base(index_dir)
+    previous = read_previous_base(index_dir, cache_dir)
     plan = plan_tiers(docs, previous[1] if previous else None)
     tiers: list[dict[str, Any]] = []
     if plan.base_docs is None and previous is not None:
         tiers.append(previous[0])  # the base folder, kept as it is
     else:
-        tiers.append(write_tier(index_dir, tier_name("b-", plan.base), plan.base_docs or [], plan.base))
+        tiers.append(write_tier(index_dir, cache_dir, tier_name("b-", plan.base), plan.base_docs or [], plan.base))
     if plan.delta:
         delta_fingerprints = [fingerprint(doc) for doc in plan.delta]
-        tiers.append(write_tier(index_dir, tier_name("d-", delta_fingerprints), plan.delta, delta_fingerprints))
+        tiers.append(
+            write_tier(index_dir, cache_dir, tier_name("d-", delta_fingerprints), plan.delta, delta_fingerprints)
+        )
     company_docs: dict[str, list[int]] = {}
     for doc, global_id in zip(docs, plan.ids, strict=True):
         for name in doc.companies:
@@ -562,9 +573,11 @@ def write_index(index_dir: Path, docs: list[SearchDoc], entities: list[Entity]) 
     staging.write_text(dump_json(meta), encoding="utf-8")
     staging.replace(index_dir / "meta.json")
     keep = {tier["path"] for tier in tiers} | {"meta.json"}
-    for stale in index_dir.iterdir():
-        if stale.name not in keep:
-            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for folder in (index_dir, cache_dir):
+        for stale in folder.iterdir():
+            if stale.name not in keep:
+                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     return meta
 
 
@@ -684,7 +697,7 @@ def write_search_index(app: Sphinx, exception: BaseException | None) -> None:
     if exception is not None or not enabled(app):
         return
     docs, entities = collect(app)
-    meta = write_index(Path(app.outdir) / INDEX_DIR, docs, entities)
+    meta = write_index(Path(app.outdir) / INDEX_DIR, docs, entities, Path(app.doctreedir) / TIER_CACHE)
     tiers = meta["tiers"]
     logger.info(
         "postarchive: search index (%d posts: base %d%s%s)",

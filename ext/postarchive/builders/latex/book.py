@@ -15,11 +15,10 @@ What Sphinx does not do on its own, and this module adds (only for the ``latex``
   ❌ → ×), other pictographs are dropped, and any other character (Hangul, Thai…) becomes 〓,
   the typesetter's mark for a missing character, with a warning. Long Latin runs (URLs in text,
   identifiers) get ``\\allowbreak`` points.
-* **Mermaid diagrams become tables.** A diagram in the PDF is replaced by a table that carries the
-  same data (edges of a graph, the bars of an xychart, the slices of a pie), or by its source when
-  the kind is unknown — never a blank box. This is deliberate: mermaid-cli needs a headless
-  browser and about 3 s a diagram, i.e. minutes for a registry of 200 companies, and fails without
-  a sandbox-friendly chromium; a table is instant, searchable and selectable in the PDF.
+* **Charts are tables.** The archive's charts are ``archive_chart`` nodes that carry their numbers
+  (:mod:`postarchive.pages.chartnode`); outside HTML they become the table of their data, instant,
+  searchable and selectable in the PDF. A Mermaid diagram from elsewhere prints as its source
+  (mermaid-cli would need a headless browser and about 3 s a diagram).
 
 The book itself (which documents, fonts, class options) is set in ``conf.py`` from
 :data:`LATEX_ELEMENTS` and :func:`book_documents`.
@@ -32,8 +31,7 @@ import shutil
 import struct
 import subprocess
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -328,160 +326,7 @@ def japanese_glyphs() -> frozenset[int] | None:
     return result
 
 
-# Mermaid → rows ---------------------------------------------------------------------------------
-
-MERMAID_ENTITIES = {"#amp;": "&", "#quot;": '"', "#lt;": "<", "#gt;": ">", "#35;": "#", "#96;": "`"}
-NODE_RE = re.compile(
-    r"([A-Za-z0-9_\-]+)\s*(?:\[\s*(\"[^\"]*\"|[^\]]*)\]|\(\s*(\"[^\"]*\"|[^)]*)\)|\{\s*(\"[^\"]*\"|[^}]*)\})"
-)
-EDGE_RE = re.compile(
-    r"^\s*(?P<a>[A-Za-z0-9_\-]+(?:\s*(?:\[[^\]]*\]|\([^)]*\)|\{[^}]*\}))?)\s*"
-    r"(?P<arrow>-{2,3}>?|={2,3}>?|-\.+->?|--\s+[^-]+?\s+-->?)\s*"
-    r"(?:\|(?P<label>[^|]*)\|)?\s*"
-    r"(?P<b>[A-Za-z0-9_\-]+(?:\s*(?:\[[^\]]*\]|\([^)]*\)|\{[^}]*\}))?)\s*;?\s*$"
-)
-LIST_RE = re.compile(r"\[(.*)\]")
-QUOTED_RE = re.compile(r"\"([^\"]*)\"|([^,\s][^,]*)")
-
-
-@dataclass(frozen=True)
-class DiagramTable:
-    """What a diagram says, as a table: a caption, column headers and rows of text."""
-
-    caption: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-def unquote_mermaid(text: str) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        text = text[1:-1]
-    for entity, char in MERMAID_ENTITIES.items():
-        text = text.replace(entity, char)
-    return re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), text).strip()
-
-
-def _list_items(text: str) -> list[str]:
-    match = LIST_RE.search(text)
-    if not match:
-        return []
-    return [
-        unquote_mermaid(m.group(1) if m.group(1) is not None else m.group(2))
-        for m in QUOTED_RE.finditer(match.group(1))
-    ]
-
-
-def _flowchart(lines: Sequence[str]) -> DiagramTable | None:
-    labels: dict[str, str] = {}
-    edges: list[tuple[str, str, str]] = []
-    for line in lines:
-        for match in NODE_RE.finditer(line):
-            node_id = match.group(1)
-            label = next((g for g in match.groups()[1:] if g is not None), None)
-            if label is not None and node_id not in labels:
-                labels[node_id] = unquote_mermaid(label)
-        edge = EDGE_RE.match(line)
-        if edge:
-            a = re.match(r"[A-Za-z0-9_\-]+", edge.group("a"))
-            b = re.match(r"[A-Za-z0-9_\-]+", edge.group("b"))
-            arrow = edge.group("arrow")
-            label = edge.group("label")
-            if label is None and arrow.startswith("-- ") and len(arrow) > 4:
-                label = arrow.strip("-> ").strip()
-            if a and b:
-                edges.append((a.group(0), unquote_mermaid(label or ""), b.group(0)))
-    if not edges:
-        return None
-    rows = tuple((labels.get(a, a), label, labels.get(b, b)) for a, label, b in edges)
-    return DiagramTable("図（関係）", ("項目", "関係", "相手"), rows)
-
-
-def _xychart(lines: Sequence[str]) -> DiagramTable | None:
-    x_labels: list[str] = []
-    y_title = "値"
-    series: list[tuple[str, list[str]]] = []
-    title = ""
-    for line in lines:
-        stripped = line.strip()
-        if stripped.startswith("x-axis"):
-            x_labels = _list_items(stripped)
-        elif stripped.startswith("y-axis"):
-            quoted = re.search(r"\"([^\"]*)\"", stripped)
-            if quoted:
-                y_title = unquote_mermaid(quoted.group(0))
-        elif stripped.startswith(("bar", "line")):
-            series.append((stripped.split()[0], _list_items(stripped)))
-        elif stripped.startswith("title"):
-            title = unquote_mermaid(stripped[len("title") :])
-    if not series:
-        return None
-    length = max(len(values) for _, values in series)
-    x_labels = x_labels + [str(i + 1) for i in range(len(x_labels), length)]
-    headers = ("", *(y_title if len(series) == 1 else f"{y_title}（{kind}）" for kind, _ in series))
-    rows = tuple((x_labels[i], *(values[i] if i < len(values) else "" for _, values in series)) for i in range(length))
-    return DiagramTable(title or "図（グラフ）", headers, rows)
-
-
-def _pie(lines: Sequence[str]) -> DiagramTable | None:
-    rows = []
-    title = ""
-    for line in lines:
-        stripped = line.strip()
-        match = re.match(r"^(\"[^\"]*\")\s*:\s*([0-9.]+)$", stripped)
-        if match:
-            rows.append((unquote_mermaid(match.group(1)), match.group(2)))
-        elif stripped.startswith("title"):
-            title = unquote_mermaid(stripped[len("title") :])
-        elif stripped.startswith("pie") and "title" in stripped:
-            title = unquote_mermaid(stripped.split("title", 1)[1])
-    if not rows:
-        return None
-    return DiagramTable(title or "図（割合）", ("項目", "値"), tuple(rows))
-
-
-def diagram_table(code: str) -> DiagramTable | None:
-    """The table equivalent of a Mermaid diagram, or ``None`` for kinds this does not read."""
-    lines = [line for line in code.splitlines() if line.strip() and not line.strip().startswith("%%")]
-    if not lines:
-        return None
-    kind = lines[0].strip().split()[0]
-    if kind in ("graph", "flowchart"):
-        return _flowchart(lines[1:])
-    if kind.startswith("xychart"):
-        return _xychart(lines[1:])
-    if kind == "pie":
-        return _pie(lines)
-    return None
-
-
 # --- Sphinx glue --------------------------------------------------------------------------------
-
-
-def table_node(table: DiagramTable) -> nodes.table:
-    node = nodes.table(classes=["archive-diagram-table"])
-    node += nodes.title(table.caption, table.caption)
-    group = nodes.tgroup(cols=len(table.headers))
-    node += group
-    for _ in table.headers:
-        group += nodes.colspec(colwidth=1)
-
-    def row(cells: Iterable[str]) -> nodes.row:
-        result = nodes.row()
-        for cell in cells:
-            entry = nodes.entry()
-            entry += nodes.paragraph(cell, cell)
-            result += entry
-        return result
-
-    head = nodes.thead()
-    head += row(table.headers)
-    group += head
-    body = nodes.tbody()
-    for cells in table.rows:
-        body += row(cells)
-    group += body
-    return node
 
 
 def is_mermaid(node: nodes.Node) -> bool:
@@ -505,8 +350,9 @@ class RemoteImagesAsText(SphinxPostTransform):
             node.replace_self(nodes.inline(text, text, classes=["post-image-alt"]))
 
 
-class MermaidAsTable(SphinxPostTransform):
-    """LaTeX only: each Mermaid diagram becomes the table of its data (or its source)."""
+class MermaidAsSource(SphinxPostTransform):
+    """LaTeX only: a Mermaid diagram (none of the archive's own pages has one; its charts are
+    ``archive_chart`` nodes, tables in the PDF) is printed as its source, never a blank box."""
 
     default_priority = 5
     builders = ("latex",)
@@ -514,19 +360,7 @@ class MermaidAsTable(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(is_mermaid)):
             assert isinstance(node, nodes.Element)
-            table = diagram_table(node["code"])
-            replacement: nodes.Element
-            if table is not None:
-                replacement = table_node(table)
-            else:
-                logger.warning(
-                    "Mermaid 図の種類を表にできないため、PDF では図の原文を載せます",
-                    location=node,
-                    type="postarchive",
-                    subtype="latex",
-                )
-                replacement = nodes.literal_block(node["code"], node["code"], classes=["archive-diagram-source"])
-            node.replace_self(replacement)
+            node.replace_self(nodes.literal_block(node["code"], node["code"], classes=["archive-diagram-source"]))
 
 
 class archive_index(nodes.Inline, nodes.Element):
@@ -683,7 +517,7 @@ def setup_latex(app: Sphinx) -> None:
         texinfo=(skip_node, None),
     )
     app.add_post_transform(PostIndexEntries)
-    app.add_post_transform(MermaidAsTable)
+    app.add_post_transform(MermaidAsSource)
     app.add_post_transform(RemoteImagesAsText)
     app.add_post_transform(LatexTextFixes)
     app.add_post_transform(FlattenDeepQuotes)
