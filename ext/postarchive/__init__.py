@@ -18,6 +18,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .builders.html.feeds import setup_feeds
     from .builders.html.hosting import setup_hosting
     from .builders.html.images import setup_images
+    from .builders.html.inventory import setup_inventory
     from .builders.html.nav import setup_nav
     from .builders.html.redirects import setup_redirects
     from .builders.html.search import setup_search
@@ -26,6 +27,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .domain.config import setup_config
     from .domain.freshness import setup_freshness
     from .domain.parser import setup_parser
+    from .domain.terms import setup_terms
     from .pages.decorate import setup_decorate
     from .pages.site import setup_site
     from .sphinxpatches import setup_patches
@@ -35,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_parser(app)
     setup_domain(app)
+    setup_terms(app)
     setup_site(app)
     setup_freshness(app)
     setup_decorate(app)
@@ -44,13 +47,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_feeds(app)
     setup_redirects(app)
     setup_images(app)
+    setup_inventory(app)
     setup_check(app)
     setup_search(app)
     setup_nav(app)
     setup_patches(app)
     return {
         "version": __version__,
-        "env_version": 4,  # PostMeta carries aliases and the front-matter fields; the domain keeps aliases
+        "env_version": 5,  # PostMeta carries aliases and the front-matter fields; entry anchors are company-<name>
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }
