@@ -47,7 +47,7 @@ def test_every_post_with_its_fields(catalog: tuple[Path, dict[str, Any]]) -> Non
         "name": "KDDI",
         "aliases": ["KDDI株式会社", "au"],
         "ticker": "9433",
-        "url": "companies/KDDI/index.html#archive-company-KDDI",
+        "url": "companies/KDDI/index.html#company-KDDI",
     }
     assert [c["name"] for c in alliance["companies"]][:5] == [
         "NVIDIA",

@@ -7,7 +7,6 @@ from io import StringIO
 from pathlib import Path
 from urllib.parse import unquote
 
-import pytest
 from conftest import Build, parse_html
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
