@@ -99,7 +99,7 @@ def test_pandas_reads_one_row_per_post(catalog: tuple[Path, dict[str, Any]]) -> 
     require(importlib.util.find_spec("pandas") is not None, "pandas is not installed (pip install -e .[test])")
     import pandas as pd
 
-    outdir, data = catalog
+    _, data = catalog
     frame = pd.json_normalize(data["posts"])  # the documented way
     assert len(frame) == 5 and {"url", "date", "title", "tags"} <= set(frame.columns)
     records = pd.read_json(io.StringIO(json.dumps(data["posts"])), orient="records")
