@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.util
+import json
 import shutil
 from io import StringIO
 from pathlib import Path
 from urllib.parse import unquote
+from xml.etree import ElementTree
 
-from conftest import Build, parse_html
+from conftest import Build, article_of, parse_html, require
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
@@ -103,3 +107,76 @@ def test_entry_anchors_name_their_entry(seeds_build: Build) -> None:
     assert anchors["エージェント"] == "tag-エージェント"
     assert anchors["GMO"] == anchors["GMOインターネットグループ"]  # an alias of it
     assert all(not anchor.rstrip("-0123456789").endswith("-") for anchor in anchors.values())
+
+
+# --- feeds --------------------------------------------------------------------------------------
+
+
+def all_feeds(outdir: Path) -> list[Path]:
+    return sorted([outdir / "atom.xml", outdir / "feed.xml", *outdir.glob("*/*/atom.xml")])
+
+
+def test_every_entry_kind_has_a_feed_that_feedparser_reads_cleanly(seeds_build: Build) -> None:
+    require(importlib.util.find_spec("feedparser") is not None, "feedparser is not installed (pip install -e .[test])")
+    import feedparser
+
+    outdir = seeds_build.outdir
+    feeds = all_feeds(outdir)
+    kinds = {path.relative_to(outdir).parts[0] for path in feeds if path.parent != outdir}
+    assert kinds == {"companies", "tags", "categories", "authors"}
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert parsed.entries, path
+    author = feedparser.parse((outdir / "authors" / "ALLFORCES編集部" / "atom.xml").read_bytes())
+    assert author.feed.title.startswith("著者「ALLFORCES編集部」")
+    assert len(author.entries) == 5
+
+
+def test_entry_pages_show_a_subscribe_link(seeds_build: Build) -> None:
+    outdir = seeds_build.outdir
+    for page, label in [
+        ("tags/AI/index.html", "このタグの新着を購読 (Atom)"),
+        ("categories/投資分析/index.html", "このカテゴリの新着を購読 (Atom)"),
+        ("authors/ALLFORCES編集部/index.html", "この著者の新着を購読 (Atom)"),
+        ("companies/NVIDIA/index.html", "この企業・組織の新着を購読 (Atom)"),
+    ]:
+        link = article_of((outdir / page).read_text(encoding="utf-8")).select_one("p.feed-subscribe a")
+        assert link is not None and link.get_text() == label, page
+        assert ((outdir / page).parent / str(link["href"])).is_file(), page
+
+
+def test_site_json_feed_has_the_json_feed_1_1_fields(seeds_build: Build) -> None:
+    outdir = seeds_build.outdir
+    feed = json.loads((outdir / "feed.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert isinstance(feed["title"], str) and feed["title"]
+    assert feed["feed_url"].endswith("/feed.json") and feed["home_page_url"].startswith("http")
+    assert isinstance(feed["items"], list) and len(feed["items"]) == 5
+    for item in feed["items"]:
+        assert isinstance(item["id"], str) and item["id"]
+        assert item.get("content_text") or item.get("content_html")  # one of them is required
+        assert dt.datetime.fromisoformat(item["date_published"]).tzinfo is not None  # RFC 3339
+        assert item["url"].startswith(feed["home_page_url"])
+    index = parse_html((outdir / "index.html").read_text(encoding="utf-8"))
+    assert index.select_one('link[rel=alternate][type="application/feed+json"]') is not None
+
+
+# --- one URL per page ---------------------------------------------------------------------------
+
+
+def test_one_url_per_page_in_sitemap_feeds_canonical_and_og(seeds_build: Build) -> None:
+    outdir = seeds_build.outdir
+    sitemap = ElementTree.parse(outdir / "sitemap.xml").getroot()
+    locs = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locs) == len(set(locs)), "a page listed twice"
+    page = outdir / "companies" / "GMO_20AI_20&_20ロボティクス商事" / "index.html"
+    head = parse_html(page.read_text(encoding="utf-8"))
+    canonical = str(head.select_one("link[rel=canonical]")["href"])
+    assert "%26" in canonical and "&" not in canonical
+    assert [str(tag["content"]) for tag in head.select('meta[property="og:url"]')] == [canonical]
+    assert canonical in locs
+    feed = ElementTree.parse(page.parent / "atom.xml").getroot()
+    assert feed.findtext("{http://www.w3.org/2005/Atom}id") == canonical + "atom.xml"
+    terms = inventory(outdir)["std:term"]
+    assert canonical.endswith(terms["GMO AI & ロボティクス商事"][0].partition("#")[0])

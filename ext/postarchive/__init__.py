@@ -22,6 +22,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .builders.html.nav import setup_nav
     from .builders.html.redirects import setup_redirects
     from .builders.html.search import setup_search
+    from .builders.html.subscribe import setup_subscribe
     from .builders.latex.book import setup_latex
     from .domain.archive import setup_domain
     from .domain.config import setup_config
@@ -48,6 +49,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_redirects(app)
     setup_images(app)
     setup_inventory(app)
+    setup_subscribe(app)
     setup_check(app)
     setup_search(app)
     setup_nav(app)
