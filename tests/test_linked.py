@@ -180,3 +180,60 @@ def test_one_url_per_page_in_sitemap_feeds_canonical_and_og(seeds_build: Build) 
     assert feed.findtext("{http://www.w3.org/2005/Atom}id") == canonical + "atom.xml"
     terms = inventory(outdir)["std:term"]
     assert canonical.endswith(terms["GMO AI & ロボティクス商事"][0].partition("#")[0])
+
+
+# --- structured data ----------------------------------------------------------------------------
+
+
+def json_ld(outdir: Path, page: str) -> dict[str, dict]:
+    """The page's JSON-LD as a crawler extracts it (extruct), by ``@type``."""
+    require(importlib.util.find_spec("extruct") is not None, "extruct is not installed (pip install -e .[test])")
+    import extruct
+
+    html = (outdir / page).read_text(encoding="utf-8")
+    found = extruct.extract(html, base_url="http://127.0.0.1:8000/", syntaxes=["json-ld"])["json-ld"]
+    assert len(found) == 1, page
+    assert found[0]["@context"] == "https://schema.org"
+    return {node["@type"]: node for node in found[0]["@graph"]}
+
+
+def test_post_pages_are_blog_postings_that_mention_their_companies(seeds_build: Build) -> None:
+    nodes = json_ld(seeds_build.outdir, "2025/11/10/3-gmogpu/index.html")
+    post = nodes["BlogPosting"]
+    assert post["headline"] == "GMOのGPUクラウド、NVIDIA B300対応の真意とは？AIインフラ競争の行方を読み解く"
+    assert post["datePublished"] == "2025-11-10T13:42:48+09:00" and post["dateModified"]
+    assert post["author"]["name"] == "ALLFORCES編集部" and "/authors/" in unquote(post["author"]["url"])
+    assert post["articleSection"] == ["投資分析"] and "チップ" in post["keywords"]
+    mentioned = {org["name"]: org for org in post["mentions"]}
+    assert mentioned["NVIDIA"]["@type"] == "Corporation" and mentioned["NVIDIA"]["tickerSymbol"] == "NASDAQ NVDA"
+    assert mentioned["GMOインターネットグループ"]["tickerSymbol"] == "XTKS 9449"
+    assert (
+        mentioned["経済産業省"]["@type"] == "GovernmentOrganization" and "tickerSymbol" not in mentioned["経済産業省"]
+    )
+    assert post["about"]["name"] == "GMOインターネットグループ"
+    crumbs = [item["name"] for item in nodes["BreadcrumbList"]["itemListElement"]]
+    assert crumbs[1:3] == ["2025年", "2025年11月"] and crumbs[-1] == post["headline"]
+
+
+def test_company_and_listing_pages_are_collections(seeds_build: Build) -> None:
+    company = json_ld(seeds_build.outdir, "companies/NVIDIA/index.html")["CollectionPage"]
+    assert company["about"]["name"] == "NVIDIA" and company["about"]["sameAs"][0].startswith("https://")
+    assert company["about"]["tickerSymbol"] == "NASDAQ NVDA"
+    tag = json_ld(seeds_build.outdir, "tags/AI/index.html")
+    items = tag["CollectionPage"]["mainEntity"]
+    assert items["@type"] == "ItemList" and items["numberOfItems"] == 5
+    assert all(item["url"].startswith("http://127.0.0.1:8000/2025/") for item in items["itemListElement"])
+    crumbs = tag["BreadcrumbList"]["itemListElement"]
+    assert [item["position"] for item in crumbs] == [1, 2, 3]  # top → タグ一覧 → the tag
+    assert unquote(crumbs[1]["item"]).endswith("/tags/") and unquote(crumbs[2]["item"]).endswith("/tags/AI/")
+
+
+def test_template_only_pages_have_a_description_and_opengraph(seeds_build: Build) -> None:
+    for page in ("404.html", "search.html", "genindex.html", "archive-companies.html"):
+        head = parse_html((seeds_build.outdir / page).read_text(encoding="utf-8"))
+        values = {
+            str(tag.get("property") or tag.get("name")): str(tag.get("content", "")) for tag in head.find_all("meta")
+        }
+        assert values.get("description"), page
+        for key in ("og:title", "og:url", "og:description", "og:type", "og:site_name"):
+            assert values.get(key), (page, key)

@@ -19,7 +19,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .builders.html.hosting import setup_hosting
     from .builders.html.images import setup_images
     from .builders.html.inventory import setup_inventory
+    from .builders.html.linkeddata import setup_linkeddata
     from .builders.html.nav import setup_nav
+    from .builders.html.pagemeta import setup_pagemeta
     from .builders.html.redirects import setup_redirects
     from .builders.html.search import setup_search
     from .builders.html.subscribe import setup_subscribe
@@ -50,6 +52,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_images(app)
     setup_inventory(app)
     setup_subscribe(app)
+    setup_linkeddata(app)
+    setup_pagemeta(app)
     setup_check(app)
     setup_search(app)
     setup_nav(app)
