@@ -237,3 +237,22 @@ def test_template_only_pages_have_a_description_and_opengraph(seeds_build: Build
         assert values.get("description"), page
         for key in ("og:title", "og:url", "og:description", "og:type", "og:site_name"):
             assert values.get(key), (page, key)
+
+
+# --- llms.txt -----------------------------------------------------------------------------------
+
+
+def test_llms_txt_follows_the_llmstxt_format_and_links_real_pages(seeds_build: Build) -> None:
+    outdir = seeds_build.outdir
+    lines = (outdir / "llms.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# ") and lines[2].startswith("> ")  # title, then the summary blockquote
+    sections = [line[3:] for line in lines if line.startswith("## ")]
+    assert sections[:3] == ["最新の記事", "月別アーカイブ", "企業・組織"] and sections[-1] == "Optional"
+    links = [line for line in lines if line.startswith("- [")]
+    assert len(links) > 20
+    base = "http://127.0.0.1:8000/"
+    for line in links:
+        url = line.split("](", 1)[1].split(")", 1)[0]
+        assert url.startswith(base), line
+        path = unquote(url.removeprefix(base).partition("#")[0])
+        assert (outdir / (path + "index.html" if path == "" or path.endswith("/") else path)).is_file(), line

@@ -20,6 +20,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .builders.html.images import setup_images
     from .builders.html.inventory import setup_inventory
     from .builders.html.linkeddata import setup_linkeddata
+    from .builders.html.llmstxt import setup_llms_txt
     from .builders.html.nav import setup_nav
     from .builders.html.pagemeta import setup_pagemeta
     from .builders.html.redirects import setup_redirects
@@ -53,6 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_inventory(app)
     setup_subscribe(app)
     setup_linkeddata(app)
+    setup_llms_txt(app)
     setup_pagemeta(app)
     setup_check(app)
     setup_search(app)
