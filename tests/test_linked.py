@@ -256,3 +256,18 @@ def test_llms_txt_follows_the_llmstxt_format_and_links_real_pages(seeds_build: B
         assert url.startswith(base), line
         path = unquote(url.removeprefix(base).partition("#")[0])
         assert (outdir / (path + "index.html" if path == "" or path.endswith("/") else path)).is_file(), line
+
+
+def test_each_post_has_a_plain_markdown_copy_beside_its_page(seeds_build: Build) -> None:
+    outdir = seeds_build.outdir
+    pages = sorted(outdir.glob("2025/*/*/*/index.html"))
+    assert len(pages) == 5
+    for page in pages:
+        copy = (page.parent / "index.md").read_text(encoding="utf-8")
+        head = parse_html(page.read_text(encoding="utf-8"))
+        title = head.select_one("article h1").get_text().strip().rstrip("#").strip()
+        assert copy.startswith(f"# {title}\n"), page
+        assert "- URL: <http://127.0.0.1:8000/2025/" in copy and "{%" not in copy and "---\n" not in copy[:5]
+        assert head.select_one('link[rel=alternate][type="text/markdown"]')["href"] == "index.md"
+    gmo = (outdir / "2025/11/10/3-gmogpu/index.md").read_text(encoding="utf-8")
+    assert "- タグ: AI, 最新ニュース, 技術動向, 投資, チップ" in gmo and "B300" in gmo

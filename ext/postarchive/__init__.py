@@ -21,6 +21,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .builders.html.inventory import setup_inventory
     from .builders.html.linkeddata import setup_linkeddata
     from .builders.html.llmstxt import setup_llms_txt
+    from .builders.html.markdown import setup_markdown
     from .builders.html.nav import setup_nav
     from .builders.html.pagemeta import setup_pagemeta
     from .builders.html.redirects import setup_redirects
@@ -55,6 +56,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_subscribe(app)
     setup_linkeddata(app)
     setup_llms_txt(app)
+    setup_markdown(app)
     setup_pagemeta(app)
     setup_check(app)
     setup_search(app)
