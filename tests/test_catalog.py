@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import require
 from test_xref import build
 
 
@@ -18,7 +21,7 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, A
 
 def test_every_post_with_its_fields(catalog: tuple[Path, dict[str, Any]]) -> None:
     outdir, data = catalog
-    assert data["version"] == 1 and "base_url" in data
+    assert data["version"] == 2 and "base_url" in data
     assert len(data["posts"]) == 5
     dates = [post["date"] for post in data["posts"]]
     assert dates == sorted(dates, reverse=True)  # newest first
@@ -26,6 +29,7 @@ def test_every_post_with_its_fields(catalog: tuple[Path, dict[str, Any]]) -> Non
         assert set(post) == {
             "permalink",
             "url",
+            "path",
             "source",
             "title",
             "date",
@@ -35,7 +39,9 @@ def test_every_post_with_its_fields(catalog: tuple[Path, dict[str, Any]]) -> Non
             "excerpt",
             "companies",
         }
-        assert (outdir / post["url"]).is_file()  # urls are relative to the site root
+        assert (outdir / post["path"]).is_file()  # paths are relative to the site root
+        assert post["url"] == data["base_url"] + post["permalink"].lstrip("/")  # urls are absolute permalinks
+        assert post["date"].endswith("+09:00")  # one offset: the archive's timezone
         assert post["permalink"].startswith("/2025/") and post["source"].endswith(".md")
     alliance = next(p for p in data["posts"] if p["source"] == "2025-10-21-2-ai-article-update.md")
     assert alliance["permalink"] == "/2025/10/22/2-ai-article-update/"
@@ -47,7 +53,7 @@ def test_every_post_with_its_fields(catalog: tuple[Path, dict[str, Any]]) -> Non
         "name": "KDDI",
         "aliases": ["KDDI株式会社", "au"],
         "ticker": "9433",
-        "url": "companies/KDDI/index.html#archive-company-KDDI",
+        "url": data["base_url"] + "companies/KDDI/#company-KDDI",
     }
     assert [c["name"] for c in alliance["companies"]][:5] == [
         "NVIDIA",
@@ -69,7 +75,7 @@ def test_company_and_tag_lists_with_urls(catalog: tuple[Path, dict[str, Any]]) -
     tags = {t["name"]: t for t in data["tags"]}
     assert tags["AI"]["posts"] == 5
     for entry in [*data["companies"], *data["tags"], *data["categories"], *data["authors"]]:
-        page = entry["url"].split("#")[0]
+        page = entry["path"].split("#")[0]
         from urllib.parse import unquote
 
         assert (outdir / unquote(page)).is_file(), entry
@@ -78,7 +84,7 @@ def test_company_and_tag_lists_with_urls(catalog: tuple[Path, dict[str, Any]]) -
 def test_dirhtml_urls(tmp_path: Path) -> None:
     built = build(tmp_path, builder="dirhtml")
     data = json.loads((built.outdir / "catalog.json").read_text(encoding="utf-8"))
-    assert {p["url"] for p in data["posts"]} >= {"2025/10/22/2-ai-article-update/"}
+    assert {p["path"] for p in data["posts"]} >= {"2025/10/22/2-ai-article-update/"}
 
 
 def test_all_companies_option(tmp_path: Path) -> None:
@@ -87,3 +93,18 @@ def test_all_companies_option(tmp_path: Path) -> None:
     companies = {c["name"]: c for c in data["companies"]}
     assert companies["xAI"]["posts"] == 0
     assert (built.outdir / "companies" / "xAI" / "index.html").is_file()
+
+
+def test_pandas_reads_one_row_per_post(catalog: tuple[Path, dict[str, Any]]) -> None:
+    require(importlib.util.find_spec("pandas") is not None, "pandas is not installed (pip install -e .[test])")
+    import pandas as pd
+
+    _, data = catalog
+    frame = pd.json_normalize(data["posts"])  # the documented way
+    assert len(frame) == 5 and {"url", "date", "title", "tags"} <= set(frame.columns)
+    records = pd.read_json(io.StringIO(json.dumps(data["posts"])), orient="records")
+    assert list(records["source"]) == list(frame["source"])
+    dates = pd.to_datetime(frame["date"])  # one offset: pandas keeps a tz-aware column
+    assert str(dates.dt.tz) == "UTC+09:00"
+    companies = pd.json_normalize(data["companies"])
+    assert companies.set_index("name").loc["KDDI", "ticker"] == "9433"

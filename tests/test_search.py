@@ -140,7 +140,7 @@ def test_stock_search_is_off_and_the_search_box_leads_to_our_page(seeds_build: B
 def test_seed_queries_in_chromium(seeds_build: Build, browser: object) -> None:
     posts = search_eval.ground_truth_posts(seeds_build.outdir)
     catalog = json.loads((seeds_build.outdir / "catalog.json").read_text(encoding="utf-8"))
-    nvidia = {p["url"] for p in catalog["posts"] if any(c["name"] == "NVIDIA" for c in p["companies"])}
+    nvidia = {p["path"] for p in catalog["posts"] if any(c["name"] == "NVIDIA" for c in p["companies"])}
     with search_eval.serve(seeds_build.outdir) as base:
         for query in ["さくらインターネット", "GB200", "経済安全保障", "エヌビディア", "ＧＢ２００", "gpu クラウド"]:
             outcome = search_eval.search_in_browser(browser, base, query)
@@ -156,7 +156,7 @@ def test_seed_queries_in_chromium(seeds_build: Build, browser: object) -> None:
 @pytest.mark.browser
 def test_results_page_shows_title_date_excerpt_and_facets_filter(seeds_build: Build, browser: object) -> None:
     catalog = json.loads((seeds_build.outdir / "catalog.json").read_text(encoding="utf-8"))
-    companies = {p["url"]: {c["name"] for c in p["companies"]} for p in catalog["posts"]}
+    companies = {p["path"]: {c["name"] for c in p["companies"]} for p in catalog["posts"]}
     with search_eval.serve(seeds_build.outdir) as base:
         page = browser.new_page()  # type: ignore[attr-defined]
         page.goto(f"{base}search.html?q=GPU")

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from conftest import parse_html
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
@@ -71,19 +72,19 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 def header_companies(html: str) -> list[str]:
     """Company names in the post header (what a reader sees near the title)."""
-    block = re.search(r'<p class="post-companies">(.*?)</p>', html, re.DOTALL)
-    assert block, "no company line in the post header"
-    return [unescape(t) for t in re.findall(r'<span class="xref archive archive-company">(.*?)</span>', block.group(1))]
+    block = parse_html(html).select_one("p.post-companies")
+    assert block is not None, "no company line in the post header"
+    return [span.get_text() for span in block.select("span.xref.archive.archive-company")]
+
+
+def internal_links(html: str) -> list[tuple[str, str]]:
+    """(href, text) of every internal link."""
+    return [(str(a["href"]), a.get_text()) for a in parse_html(html).select("a.reference.internal[href]")]
 
 
 def company_links(html: str) -> list[tuple[str, str]]:
     """(href, text) of every link to a company entry."""
-    return [
-        (unescape(href), unescape(re.sub("<[^>]+>", "", text)))
-        for href, text in re.findall(
-            r'<a class="reference internal" href="([^"]*companies/[^"]*)"[^>]*>(.*?)</a>', html
-        )
-    ]
+    return [(href, text) for href, text in internal_links(html) if "companies/" in href]
 
 
 def body_of(html: str) -> str:
@@ -100,7 +101,7 @@ def test_gpu_alliance_post_lists_and_links_its_organisations(seeds: Built) -> No
     targets = {unquote(href.split("/companies/")[1].split("/")[0]) for href, _ in links}
     assert {"KDDI", "さくらインターネット", "ハイレゾ", "NVIDIA", "経済産業省"} <= targets
     # the first mention in the body is linked with its original spelling
-    assert ("../../../../companies/ハイレゾ/index.html#archive-company-0", "株式会社ハイレゾ") in [
+    assert ("../../../../companies/ハイレゾ/index.html#company-ハイレゾ", "株式会社ハイレゾ") in [
         (unquote(h), t) for h, t in links
     ]
 
@@ -281,14 +282,10 @@ def test_companies_sharing_a_url_are_reported(tmp_path: Path) -> None:
 
 def test_roles_compare_nfkc_names(seeds: Built) -> None:
     html = seeds.html("roles.html")
-    links = [
-        (unquote(href), text)
-        for href, text in re.findall(r'<a class="reference internal" href="([^"]*)"[^>]*>(.*?)</a>', html)
-    ]
-    texts = {re.sub("<[^>]+>", "", text): href for href, text in links}
-    assert texts["ＫＤＤＩ"] == "companies/KDDI/index.html#archive-company-KDDI"
-    assert texts["さくらインターネット"].startswith("companies/さくらインターネット/index.html#")
-    assert texts["ＡＩ"] == "tags/AI/index.html#archive-tag-AI"
+    texts = {text: unquote(href) for href, text in internal_links(html)}
+    assert texts["ＫＤＤＩ"] == "companies/KDDI/index.html#company-KDDI"
+    assert texts["さくらインターネット"] == "companies/さくらインターネット/index.html#company-さくらインターネット"
+    assert texts["ＡＩ"] == "tags/AI/index.html#tag-AI"
     assert texts["Facebook の親"].startswith("companies/Meta/")
 
 

@@ -19,16 +19,23 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .builders.html.feeds import setup_feeds
     from .builders.html.hosting import setup_hosting
     from .builders.html.images import setup_images
+    from .builders.html.inventory import setup_inventory
     from .builders.html.japanese import setup_japanese
+    from .builders.html.linkeddata import setup_linkeddata
+    from .builders.html.llmstxt import setup_llms_txt
+    from .builders.html.markdown import setup_markdown
     from .builders.html.nav import setup_nav
+    from .builders.html.pagemeta import setup_pagemeta
     from .builders.html.redirects import setup_redirects
     from .builders.html.search import setup_search
+    from .builders.html.subscribe import setup_subscribe
     from .builders.html.svgchart import setup_svgchart
     from .builders.latex.book import setup_latex
     from .domain.archive import setup_domain
     from .domain.config import setup_config
     from .domain.freshness import setup_freshness
     from .domain.parser import setup_parser
+    from .domain.terms import setup_terms
     from .pages.chartnode import setup_chart
     from .pages.decorate import setup_decorate
     from .pages.site import setup_site
@@ -39,6 +46,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_config(app)
     setup_parser(app)
     setup_domain(app)
+    setup_terms(app)
     setup_site(app)
     setup_freshness(app)
     setup_decorate(app)
@@ -50,6 +58,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_feeds(app)
     setup_redirects(app)
     setup_images(app)
+    setup_inventory(app)
+    setup_subscribe(app)
+    setup_linkeddata(app)
+    setup_llms_txt(app)
+    setup_markdown(app)
+    setup_pagemeta(app)
     setup_check(app)
     setup_search(app)
     setup_nav(app)
@@ -58,7 +72,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_patches(app)
     return {
         "version": __version__,
-        "env_version": 4,  # PostMeta carries aliases and the front-matter fields; the domain keeps aliases
+        "env_version": 5,  # PostMeta carries aliases and the front-matter fields; entry anchors are company-<name>
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

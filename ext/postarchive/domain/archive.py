@@ -23,8 +23,9 @@ from sphinx.domains import Domain, Index, IndexEntry, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.nodes import make_id, make_refnode
+from sphinx.util.nodes import make_refnode
 
+from ..model.kinds import entry_anchor
 from ..model.permalinks import url_key
 from ..model.schema import PostMeta
 from ..model.yomi import group_order, index_group, sort_key
@@ -86,7 +87,7 @@ class EntryDirective(SphinxDirective):
         objtype = self.arguments[0].strip()
         name = normalize_name(unquote(self.options["name"]))
         reading = unquote(self.options.get("reading", "")) or name
-        node_id = make_id(self.env, self.state.document, f"archive-{objtype}", name)
+        node_id = entry_anchor(objtype, name)
         target = nodes.target("", "", ids=[node_id])
         self.state.document.note_explicit_target(target)
         domain: ArchiveDomain = self.env.get_domain("archive")  # type: ignore[assignment]

@@ -38,6 +38,7 @@ class ArchiveState:
     jekyll: JekyllSite = field(default_factory=JekyllSite)  # the blog's URL settings (its _config.yml)
     nav: NavTree | None = None  # the sidebar's years → months → posts
     feed_paths: dict[str, str] | None = None  # entry page docname → its feed (computed once per build)
+    listings: dict[str, list[str]] | None = None  # listing page → its newest posts, for JSON-LD (once per build)
     glyphs: Any = None  # the PDF fonts' code points (computed once per LaTeX build)
     read_docnames: list[str] = field(default_factory=list)  # what Sphinx reads in this build
 

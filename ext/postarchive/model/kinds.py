@@ -117,6 +117,15 @@ def entry_docname(objtype: str, name: str) -> str:
     return f"{ENTRY_DIRS[objtype]}/{entry_slug(name)}/index"
 
 
+def entry_anchor(objtype: str, name: str) -> str:
+    """The HTML id of an entry on its page: ``company-NVIDIA``, ``tag-半導体`` (never a counter).
+
+    Built from the name itself with :func:`entry_slug`, so it identifies the entry, keeps Japanese,
+    and has no whitespace or ``#`` (an ``objects.inv`` line and a URL fragment both need that).
+    """
+    return f"{objtype}-{entry_slug(name)}"
+
+
 def reserved_docname(docname: str) -> bool:
     """A docname the archive itself generates (year/month pages, entry pages, Sphinx's own pages)."""
     first = docname.split("/", 1)[0]

@@ -37,8 +37,12 @@ def permalink_path(target_uri: str) -> str:
 
 
 def absolute_url(baseurl: str, path: str) -> str:
-    """Join a site-relative path to the base URL, percent-encoding what must be (日本語 paths)."""
-    return normalize_baseurl(baseurl) + quote(path.lstrip("/"), safe="/%:@&=+$,;~!*'()")
+    """Join a site-relative path to the base URL, percent-encoding what must be (日本語 paths).
+
+    Encoded exactly as Sphinx's ``get_target_uri`` encodes a docname (only ``/`` kept; ``%`` kept so
+    an encoded path stays as it is), so a raw path and the builder's URI give one URL (``&`` → ``%26``).
+    """
+    return normalize_baseurl(baseurl) + quote(path.lstrip("/"), safe="/%")
 
 
 def resolve_against(baseurl: str, url: str) -> str:

@@ -1,9 +1,10 @@
-"""Atom feeds: the newest posts at the site root, and one feed per tag and per company.
+"""Feeds: the newest posts at the site root, and one Atom feed per tag, category, author and company.
 
 The root feed is written twice, as ``atom.xml`` and as ``feed.xml`` (the Jekyll blog's old feed URL,
-so existing subscribers keep working). An entry's feed sits next to its page:
-``tags/<slug>/atom.xml`` beside ``tags/<slug>/index.html``. Every page links the site feed in its
-``<head>`` (``rel="alternate"``), and an entry page its own feed as well.
+so existing subscribers keep working), and once more as JSON Feed 1.1 (``feed.json``). An entry's
+feed sits next to its page: ``tags/<slug>/atom.xml`` beside ``tags/<slug>/index.html``. Every page
+links the site feeds in its ``<head>`` (``rel="alternate"``), and an entry page its own feed as well
+(and shows a subscribe link, ``subscribe.py``).
 
 The pure part (:func:`feed_items`, :func:`plan_feeds`, :func:`render_atom`) works on plain data; the
 Sphinx part reads the post records the ``archive`` domain collected and writes the files at
@@ -29,7 +30,7 @@ from sphinx.util import logging
 
 from ...domain.archive import ArchiveDomain
 from ...domain.state import archive_state
-from ...model.kinds import HTML_BUILDERS, entry_docname
+from ...model.kinds import ENTRY_KINDS, ENTRY_TYPES, HTML_BUILDERS, entry_docname
 from ...model.schema import PostMeta
 from ...model.urls import absolute_url, normalize_baseurl
 from ...posts.post import normalize_name
@@ -37,8 +38,10 @@ from ...posts.post import normalize_name
 logger = logging.getLogger(__name__)
 
 ROOT_FEEDS = ("atom.xml", "feed.xml")
+JSON_FEED = "feed.json"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 FEED_NAME = "atom.xml"
-FEED_OBJTYPES = {"tag": "tags", "company": "companies"}  # objtype → meta key
+FEED_OBJTYPES = tuple(kind.objtype for kind in ENTRY_KINDS)  # every entry kind has its feed
 XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -102,6 +105,13 @@ def feed_items(records: Iterable[tuple[str, PostMeta]], url_of: Callable[[str], 
     return sorted(items, key=lambda item: (item.date.astimezone(dt.UTC), item.docname), reverse=True)
 
 
+def item_names(item: FeedItem, objtype: str) -> tuple[str, ...]:
+    """The entries of one kind a feed item belongs to."""
+    if objtype == "author":
+        return (item.author,) if item.author else ()
+    return {"company": item.companies, "tag": item.tags, "category": item.categories}[objtype]
+
+
 def entry_feed_path(objtype: str, name: str) -> str:
     return posixpath.join(posixpath.dirname(entry_docname(objtype, name)), FEED_NAME)
 
@@ -115,17 +125,16 @@ def plan_feeds(
     page_url_of: Callable[[str], str],
     has_page: Callable[[str], bool] = lambda docname: True,
 ) -> list[FeedSpec]:
-    """The site feeds plus one feed per tag and company that has an entry page (newest ``count`` posts)."""
+    """The site feeds plus one feed per entry that has an entry page (newest ``count`` posts)."""
     newest = tuple(items[:count])
     specs = [
         FeedSpec(path, site_title, normalize_baseurl(baseurl), absolute_url(baseurl, path), newest)
         for path in ROOT_FEEDS
     ]
-    labels = {"tag": "タグ", "company": "企業・組織"}
-    for objtype, key in FEED_OBJTYPES.items():
+    for objtype in FEED_OBJTYPES:
         members: dict[str, list[FeedItem]] = defaultdict(list)
         for item in items:
-            for name in getattr(item, key):
+            for name in item_names(item, objtype):
                 members[name].append(item)
         for name in sorted(members):
             docname = entry_docname(objtype, name)
@@ -135,7 +144,7 @@ def plan_feeds(
             specs.append(
                 FeedSpec(
                     path,
-                    f"{labels[objtype]}「{name}」 — {site_title}",
+                    f"{ENTRY_TYPES[objtype]}「{name}」 — {site_title}",
                     page_url_of(docname),
                     absolute_url(baseurl, path),
                     tuple(members[name][:count]),
@@ -172,6 +181,37 @@ def render_atom(spec: FeedSpec, *, author: str, language: str = "ja") -> bytes:
         for term in (*item.categories, *item.tags):
             entry.category(term=xml_text(term))
     return generator.atom_str(pretty=True)
+
+
+def render_json_feed(spec: FeedSpec, *, author: str, language: str = "ja") -> bytes:
+    """The JSON Feed 1.1 document for one feed (written with :mod:`json`; feedgen has no JSON Feed)."""
+    feed: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": xml_text(spec.title),
+        "home_page_url": spec.page_url,
+        "feed_url": spec.feed_url,
+        "language": language,
+    }
+    if author:
+        feed["authors"] = [{"name": author}]
+    feed["items"] = [json_feed_item(item) for item in spec.items]
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def json_feed_item(item: FeedItem) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": item.url,
+        "url": item.url,
+        "title": item.title,
+        "content_text": item.summary or item.title,  # one of content_text/content_html is required
+        "date_published": item.date.isoformat(),
+        "tags": [*item.categories, *item.tags],
+    }
+    if item.summary:
+        entry["summary"] = item.summary
+    if item.author:
+        entry["authors"] = [{"name": item.author}]
+    return entry
 
 
 # --- Sphinx -------------------------------------------------------------------------------------
@@ -224,13 +264,16 @@ def write_feeds(app: Sphinx, exception: BaseException | None) -> None:
         previous = {}
     digests: dict[str, str] = {}
     written = 0
-    for spec in specs:
+    site = specs[0]
+    json_feed = FeedSpec(JSON_FEED, site.title, site.page_url, absolute_url(site.page_url, JSON_FEED), site.items)
+    renderers = [(spec, render_atom) for spec in specs] + [(json_feed, render_json_feed)]
+    for spec, render in renderers:
         digest = hashlib.sha1(f"{author}\x00{language}\x00{spec!r}".encode(), usedforsecurity=False).hexdigest()
         digests[spec.path] = digest
         path = outdir / spec.path
         if previous.get(spec.path) == digest and path.is_file():
             continue
-        content = render_atom(spec, author=author, language=language)
+        content = render(spec, author=author, language=language)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.is_file() or path.read_bytes() != content:
             path.write_bytes(content)
@@ -238,7 +281,7 @@ def write_feeds(app: Sphinx, exception: BaseException | None) -> None:
     if digests != previous:
         digests_file.parent.mkdir(parents=True, exist_ok=True)
         digests_file.write_text(json.dumps(digests, ensure_ascii=False), encoding="utf-8")
-    logger.info("postarchive: %d Atom feeds (%d written)", len(specs), written)
+    logger.info("postarchive: %d Atom feeds and a JSON Feed (%d written)", len(specs), written)
 
 
 def feed_paths(app: Sphinx) -> dict[str, str]:
@@ -259,14 +302,16 @@ def feed_links(app: Sphinx, pagename: str) -> str:
     if not baseurl:
         return ""
     site_title = app.config.project
-    links = [(absolute_url(baseurl, ROOT_FEEDS[0]), site_title)]
+    atom, json_feed = "application/atom+xml", "application/feed+json"
+    links = [(absolute_url(baseurl, ROOT_FEEDS[0]), site_title, atom)]
+    links.append((absolute_url(baseurl, JSON_FEED), site_title, json_feed))
     own = feed_paths(app).get(pagename)
     if own:
         title = app.env.titles[pagename].astext() if pagename in app.env.titles else pagename
-        links.append((absolute_url(baseurl, own), f"{title} — {site_title}"))
+        links.append((absolute_url(baseurl, own), f"{title} — {site_title}", atom))
     return "".join(
-        f'<link rel="alternate" type="application/atom+xml" title="{escape(label)}" href="{escape(href)}" />\n'
-        for href, label in links
+        f'<link rel="alternate" type="{kind}" title="{escape(label)}" href="{escape(href)}" />\n'
+        for href, label, kind in links
     )
 
 
