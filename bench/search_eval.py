@@ -71,7 +71,15 @@ QUERIES = [
     "自動運転",
     "円安",
     "AIエージェント",
+    # typed without spaces, or two words (each term must be in the post)
+    "NVIDIA H200",
+    "生成AI 規制",
+    "Google Gemini",
 ]
+
+# Queries whose best post is known (the one holding the query most densely, or in its title): it must be
+# among the first three results (tests/test_search_corpus.py).
+RANKED_QUERIES = ["NVIDIA", "さくらインターネット", "GB200", "H200", "TSMC", "ラピダス", "量子コンピュータ", "自動運転", "円安"]
 
 
 def key(text: str) -> str:
