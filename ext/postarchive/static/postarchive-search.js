@@ -9,6 +9,8 @@
   const siteRoot = root.dataset.root;
   const PAGE = 10; // results per page: each one fetches its post's text (excerpt and phrase check)
   const MAX_GRAMS = 8; // grams fetched per phrase (spread over it): the fetch stays bounded; the text check is exact
+  const QUERY_GRAMS = 32; // … and for all the phrases of a query (a company's spellings), at least 3 each
+  const CHECKS = 2 * PAGE; // posts whose text is checked before a page shows (a candidate may not hold the phrase)
   const EXCERPT_BEFORE = 50;
   const EXCERPT_AFTER = 110;
   const K1 = 1.2; // BM25
@@ -150,15 +152,21 @@
   /** spelling (matching form) → entity; companies answer to their name, aliases, reading and ticker. */
   function dictionary(meta) {
     const words = new Map();
-    for (const entity of meta.entities) for (const spelling of entity[3]) if (!words.has(spelling)) words.set(spelling, entity);
+    for (const entity of meta.entities) {
+      for (const spelling of [...entity[3], ...entity[4]]) if (!words.has(spelling)) words.set(spelling, entity);
+    }
     return words;
   }
   /** A clause: the post holds one of `phrases` (or is listed under the company `entity`). */
   function clause(words, phrase) {
     const entity = words.get(phrase);
-    if (entity && entity[0] === "company") return { phrases: entity[3].filter(Boolean), entity: entity[1] };
-    return { phrases: [phrase], entity: null };
+    const phrases = entity && entity[0] === "company" ? entity[3].filter(Boolean) : [phrase];
+    const limit = Math.max(3, Math.min(MAX_GRAMS, Math.floor(QUERY_GRAMS / phrases.length)));
+    const keys = new Map(phrases.map((p) => [p, spreadOut([...new Set(grams(p))], limit)]));
+    return { phrases, keys, entity: entity && entity[0] === "company" ? entity[1] : null };
   }
+  const PARTICLE = /^[\u3041-\u309f]$/u; // a lone の, と between words
+  const ONE_SCRIPT = /^(?:[\p{sc=Han}々]{2,}|[\p{sc=Katakana}ー]{2,}|[a-z0-9]{2,})$/u;
   /** 生成AI規制 → [生成ai, 規制]: longest known words from the left, the rest between them as words of their own. */
   function segments(words, term) {
     const cps = Array.from(term);
@@ -182,8 +190,10 @@
       } else rest += cps[i++];
     }
     if (rest) pieces.push(rest);
-    const kept = pieces.filter((p) => !/^[\u3041-\u309f]$/u.test(p)); // a lone particle (の, と) is no word
-    return known && kept.length > 1 ? kept : null;
+    const kept = pieces.filter((p) => !PARTICLE.test(p));
+    // between known words only words of one script (規制, インターネット, gpu): ヒューマノイドaiに本格的 stays whole
+    const plain = kept.every((p) => words.has(p) || ONE_SCRIPT.test(p));
+    return known && kept.length > 1 && plain ? kept : null;
   }
   /** Per term: options, each a list of clauses that must all hold (the whole term first). */
   function plan(meta, query) {
@@ -195,7 +205,7 @@
       return options;
     });
     const whole = searchKey(query);
-    const phrase = groups.length > 1 ? { phrases: [whole], entity: null } : null; // NVIDIA H200 together
+    const phrase = groups.length > 1 ? clause(new Map(), whole) : null; // NVIDIA H200 together
     return { groups, phrase, whole };
   }
 
@@ -203,7 +213,7 @@
   /** local doc → {tf, title} for one clause in one tier (candidates: the text check comes later). */
   async function clauseIn(meta, tier, loadingStats, item) {
     const keys = new Set();
-    for (const p of item.phrases) for (const g of spreadOut([...new Set(grams(p))], MAX_GRAMS)) keys.add(g);
+    for (const p of item.phrases) for (const g of item.keys.get(p)) keys.add(g);
     if (item.entity) keys.add(ENTITY + item.entity);
     const found = new Map();
     await Promise.all(
@@ -216,7 +226,7 @@
     const stats = await loadingStats; // fetched alongside the shards
     const result = new Map();
     for (const p of item.phrases) {
-      const lists = spreadOut([...new Set(grams(p))], MAX_GRAMS).map((g) => found.get(g));
+      const lists = item.keys.get(p).map((g) => found.get(g));
       if (!lists.length || lists.some((m) => !m.size)) continue;
       lists.sort((a, b) => a.size - b.size);
       const length = Array.from(p).length;
@@ -236,15 +246,15 @@
           where &= spread(posting[1], back);
         }
         if (!where) continue;
-        const hit = result.get(doc) || { tf: 0, title: false, named: false };
-        hit.tf += tf;
+        const hit = result.get(doc) || { tf: new Map(), title: false, named: false };
+        hit.tf.set(p, tf);
         hit.title = hit.title || title;
         result.set(doc, hit);
       }
     }
     if (item.entity) {
       for (const [doc] of found.get(ENTITY + item.entity)) {
-        const hit = result.get(doc) || { tf: 1, title: false, named: false };
+        const hit = result.get(doc) || { tf: new Map([[item.entity, 1]]), title: false, named: false };
         hit.named = true;
         result.set(doc, hit);
       }
@@ -289,13 +299,23 @@
       return [null, null];
     };
     const n = Math.max(1, meta.docs);
+    // df per spelling: a short alias whose bigrams are everywhere (meti) weighs little, its company's name much
+    const df = new Map();
+    for (const [c, found] of hits) {
+      const counts = new Map();
+      for (const hit of found.values()) for (const p of hit.tf.keys()) counts.set(p, (counts.get(p) || 0) + 1);
+      df.set(c, counts);
+    }
     const bm25 = (c, doc) => {
-      const hit = hits.get(c).get(doc);
-      const df = hits.get(c).size;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       const [tierStats, stat] = statOf(doc);
       const ratio = stat && tierStats ? stat.length / tierStats.average : 1;
-      return (idf * (hit.tf * (K1 + 1))) / (hit.tf + K1 * (1 - B + B * ratio));
+      let best = 0;
+      for (const [p, tf] of hits.get(c).get(doc).tf) {
+        const d = df.get(c).get(p);
+        const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+        best = Math.max(best, (idf * (tf * (K1 + 1))) / (tf + K1 * (1 - B + B * ratio)));
+      }
+      return best;
     };
     // candidates: every term matched by one of its options
     let docs = null;
@@ -331,8 +351,8 @@
     );
     // the archive's entries: an exact name or alias first, then names that contain the query
     const entities = [];
-    for (const [kind, name, url, spellings] of meta.entities) {
-      if (spellings.includes(whole)) entities.unshift([kind, name, url]);
+    for (const [kind, name, url, spellings, keys] of meta.entities) {
+      if (spellings.includes(whole) || keys.includes(whole)) entities.unshift([kind, name, url]);
       else if (whole.length >= 2 && spellings.some((s) => s.includes(whole))) entities.push([kind, name, url]);
     }
     for (const hit of list) {
@@ -429,7 +449,7 @@
   let result = null;
   let current = []; // the ranked candidates under the filters
   let next = 0; // the next candidate to check
-  let shown = 0;
+  let ready = []; // checked candidates not shown yet
   const rejected = new Set(); // candidates whose text does not hold the query
 
   function filtered() {
@@ -484,25 +504,31 @@
   function renderStatus() {
     const active = Object.values(filters).join("・");
     const what = `「${query}」${active ? `（${active}）` : ""}`;
-    const exact = next >= current.length;
-    status.textContent = current.length
-      ? `${what}の検索結果: ${exact ? "" : "約 "}${current.length} 件`
-      : `${what}に一致する記事はありません`;
-    root.dataset.count = String(current.length);
+    const exact = next >= current.length; // every candidate's text checked
+    const count = current.filter((h) => !rejected.has(h.doc)).length;
+    status.textContent = count ? `${what}の検索結果: ${exact ? "" : "約 "}${count} 件` : `${what}に一致する記事はありません`;
+    root.dataset.count = String(count);
   }
 
-  /** The next page: candidates in order, each shown once its text holds the query. */
-  async function showMore() {
-    const page = [];
-    while (page.length < PAGE && next < current.length) {
-      const batch = current.slice(next, next + PAGE - page.length);
+  /** Check candidates in order until `wanted` posts whose text holds the query wait in `ready` (or none is left). */
+  async function checkUntil(wanted, budget = Infinity) {
+    for (let spent = 0; ready.length < wanted && next < current.length && spent < budget; ) {
+      const batch = current.slice(next, next + Math.min(wanted - ready.length, budget - spent));
+      spent += batch.length;
       next += batch.length;
       const checked = await Promise.all(batch.map((hit) => check(meta, hit)));
       batch.forEach((hit, k) => {
-        if (checked[k]) page.push([hit, checked[k]]);
+        if (checked[k]) ready.push([hit, checked[k]]);
         else rejected.add(hit.doc);
       });
     }
+  }
+
+  /** The next page, and one post checked ahead: at most CHECKS texts, unless that leaves the page empty. */
+  async function showMore() {
+    await checkUntil(PAGE + 1, CHECKS);
+    if (!ready.length) await checkUntil(1);
+    const page = ready.splice(0, PAGE);
     const items = await Promise.all(
       page.map(async ([hit, checked]) => {
         const [url, title, date] = (await row(meta, hit.doc)) || ["", "", ""];
@@ -523,17 +549,14 @@
       }),
     );
     list.append(...items);
-    shown += items.length;
-    current = current.filter((h) => !rejected.has(h.doc));
-    more.hidden = next >= current.length;
+    more.hidden = ready.length === 0 && next >= current.length;
     renderStatus();
-    if (!items.length && next < current.length) await showMore();
   }
 
   async function render() {
     current = filtered();
     next = 0;
-    shown = 0;
+    ready = [];
     list.replaceChildren();
     renderFacets();
     renderStatus();
@@ -560,7 +583,8 @@
     }
     status.textContent = "検索しています…";
     const started = performance.now();
-    meta = await loadJson("meta.json");
+    const [index, entities] = await Promise.all([loadJson("meta.json"), loadJson("entities.bin")]);
+    meta = { ...index, entities: entities || [] };
     result = await search(meta, query);
     entryList.replaceChildren();
     for (const [kind, name, url] of result.entities) {

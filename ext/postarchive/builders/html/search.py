@@ -15,9 +15,9 @@ compressed (what the host would send anyway; the browser inflates with ``Decompr
 
 Output (``_static/search/``, served by the site itself):
 
-- ``meta.json``: the tiers (below), the base ids that a newer version hides, and the archive's entries
+- ``meta.json``: the tiers (below) and the base ids that a newer version hides; ``entities.bin``: the entries
   (companies with their registry aliases, reading and ticker, tags, categories, authors): a query that
-  is a spelling of a company is expanded to all of them (エヌビディア → NVIDIA), and a query typed without
+  is a spelling, the reading or the ticker of a company is expanded to its spellings (NVDA → NVIDIA, エヌビディア), and a query typed without
   spaces is segmented against these names (生成AI規制 → 生成AI + 規制);
 - one folder per tier, ``b-<hash>/`` the base and ``d-<hash>/`` a delta of posts new or changed since
   the base was built (see :func:`plan_tiers`), each holding
@@ -67,6 +67,7 @@ INDEX_DIR = "_static/search"
 INDEX_VERSION = 3
 DELTA_MIN = 64  # posts the delta tier may hold (or 5 % of the archive, whichever is more) before compaction
 TIER_DOCS = "docs.json"  # a tier's fingerprints, for the next build (the browser never reads it)
+ENTITIES = "entities.bin"  # the archive's entries and their spellings (gzip JSON: it grows with the tags)
 TIER_DESCRIPTION = "tier.json"  # a tier's size, shard count and facet names, as meta.json lists it
 DOC_CHUNK = 16  # posts per d/<chunk>.bin
 SEGMENTS = 6  # parts of a post a gram's mask tells apart (6 bits and the title bit: one varint byte)
@@ -170,7 +171,8 @@ class Entity:
     kind: str
     name: str
     url: str
-    spellings: tuple[str, ...]
+    spellings: tuple[str, ...]  # searched for in the text (name, aliases)
+    keys: tuple[str, ...] = ()  # a query that is one of these means the entry too (reading, ticker)
 
 
 @dataclass(frozen=True)
@@ -561,15 +563,22 @@ def write_index(index_dir: Path, docs: list[SearchDoc], entities: list[Entity]) 
         "segments": SEGMENTS,
         "tiers": tiers,
         "hidden": plan.hidden,
-        "entities": [
-            [entity.kind, entity.name, entity.url, list(dict.fromkeys(search_key(s) for s in entity.spellings))]
-            for entity in entities
-        ],
     }
+    entries = [
+        [
+            entity.kind,
+            entity.name,
+            entity.url,
+            list(dict.fromkeys(search_key(s) for s in entity.spellings)),
+            list(dict.fromkeys(search_key(s) for s in entity.keys)),
+        ]
+        for entity in entities
+    ]
+    (index_dir / ENTITIES).write_bytes(gzipped(dump_json(entries).encode("utf-8")))
     staging = index_dir / "meta.json.tmp"
     staging.write_text(dump_json(meta), encoding="utf-8")
     staging.replace(index_dir / "meta.json")
-    keep = {tier["path"] for tier in tiers} | {"meta.json"}
+    keep = {tier["path"] for tier in tiers} | {"meta.json", ENTITIES}
     for stale in index_dir.iterdir():
         if stale.name not in keep:
             shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
@@ -722,9 +731,9 @@ def collect(app: Sphinx) -> tuple[list[SearchDoc], list[Entity]]:
     entities = []
     for (kind, name), url in sorted(urls.items()):
         entry = registry.get(name) if kind == "company" else None
-        spellings = (name, *entry.aliases, entry.reading, entry.ticker) if entry else (name,)
-        spellings = tuple(spelling for spelling in spellings if spelling)
-        entities.append(Entity(kind, name, url, spellings))
+        spellings = (name, *entry.aliases) if entry else (name,)
+        keys = tuple(key for key in (entry.reading, entry.ticker) if key) if entry else ()
+        entities.append(Entity(kind, name, url, spellings, keys))
     return docs, entities
 
 
