@@ -75,6 +75,7 @@ def test_the_densest_post_or_one_titled_with_the_query_is_in_the_first_three(
 ) -> None:
     term = search_key(query)
     densest = max(posts, key=lambda post: post.text.count(term) / max(1, len(post.text)))
+    assert densest.text.count(term), query  # a query the corpus holds
     titled = {url for url, post in catalog.items() if term in search_key(post["title"])}
     top = search(browser, site, query).found[:3]
     assert densest.url in top or set(top) & titled, (query, densest.url, top)
