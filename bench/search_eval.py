@@ -71,6 +71,24 @@ QUERIES = [
     "自動運転",
     "円安",
     "AIエージェント",
+    # typed without spaces, or two words (each term must be in the post)
+    "NVIDIA H200",
+    "生成AI 規制",
+    "Google Gemini",
+]
+
+# Queries whose best post is known (the one holding the query most densely, or in its title): it must be
+# among the first three results (tests/test_search_corpus.py).
+RANKED_QUERIES = [
+    "NVIDIA",
+    "さくらインターネット",
+    "GB200",
+    "H200",
+    "TSMC",
+    "ラピダス",
+    "量子コンピュータ",
+    "自動運転",
+    "円安",
 ]
 
 
@@ -83,6 +101,7 @@ class Post:
     url: str
     text: str  # matching form of title + body
     names: frozenset[str] = frozenset()  # matching forms of the names and aliases of the companies it names
+    companies: tuple[frozenset[str], ...] = ()  # the same, one set per company
 
 
 def ground_truth_posts(site: Path) -> list[Post]:
@@ -98,8 +117,8 @@ def ground_truth_posts(site: Path) -> list[Post]:
         )
         for chrome in article.select(".post-meta, #related-posts, .headerlink"):
             chrome.decompose()
-        names = frozenset(key(n) for c in item["companies"] for n in (c["name"], *c["aliases"]))
-        posts.append(Post(item["url"], key(article.get_text("")), names))
+        companies = tuple(frozenset(key(n) for n in (c["name"], *c["aliases"])) for c in item["companies"])
+        posts.append(Post(item["url"], key(article.get_text("")), frozenset().union(*companies), companies))
     return posts
 
 
@@ -112,6 +131,12 @@ def truth(posts: list[Post], query: str) -> set[str]:
 def named(posts: list[Post], query: str) -> set[str]:
     """The posts that name the company whose name or registry alias the query is (エヌビディア → NVIDIA)."""
     return {post.url for post in posts if key(query) in post.names}
+
+
+def spelled(posts: list[Post], query: str) -> set[str]:
+    """The posts that hold any spelling of the company whose name or alias the query is (the search expands it)."""
+    spellings = next((c for post in posts for c in post.companies if key(query) in c), frozenset())
+    return {post.url for post in posts if any(s in post.text for s in spellings)}
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -178,8 +203,11 @@ def search_in_browser(browser: object, base: str, query: str, search_path: str =
     more = page.locator("#pa-search-more")
     while more.is_visible():
         count = page.locator("#search-results > li").count()
-        more.click()
-        page.wait_for_function(f"document.querySelectorAll('#search-results > li').length > {count}")
+        more.click()  # disabled until the page is added (which may hold nothing when no candidate was real)
+        page.wait_for_function(
+            f"document.querySelectorAll('#search-results > li').length > {count} || "
+            "!document.getElementById('pa-search-more').disabled"
+        )
     page.wait_for_load_state("networkidle")
     found = page.eval_on_selector_all("#search-results > li", "els => els.map(e => e.dataset.url)")
     context.close()
@@ -211,7 +239,7 @@ def _evaluate_with(site: Path, queries: list[str], browser: object) -> dict[str,
         for query in queries:
             outcome = search_in_browser(browser, base, query)
             strict = truth(posts, query)
-            expected = strict | named(posts, query)
+            expected = strict | named(posts, query) | spelled(posts, query)
             found = set(outcome.found)
             rows.append(
                 {
@@ -305,7 +333,7 @@ def main() -> int:
             )
     print(
         f"posts {report['posts']}  queries {report['queries']}  recall {report['recall']:.3f}  "
-        f"precision {report['precision']:.3f}  (contains the query, or names the company it is an alias of)\n"
+        f"precision {report['precision']:.3f}  (contains the query or another spelling of its company, or names it)\n"
         f"strict (contains the query only): recall {report['strict_recall']:.3f}  "
         f"precision {report['strict_precision']:.3f}\n"
         f"bytes fetched (first results): median {report['bytes_first_median'] / 1e3:.0f} kB, "

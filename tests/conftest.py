@@ -18,7 +18,9 @@ from sphinx.testing.util import SphinxTestApp
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 SEEDS = REPO / "posts"
-SHARED = REPO.parent / "shared"
+SHARED = Path(
+    os.environ.get("POSTARCHIVE_SHARED", REPO.parent / "shared")
+)  # worktrees: set it to ../shared of the repo
 CORPUS = SHARED / "corpus" / "posts"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = Path("/usr/bin/chromium")

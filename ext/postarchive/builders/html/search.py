@@ -1,25 +1,31 @@
-"""Japanese search: a sharded character-bigram index with positions, written at ``build-finished``.
+"""Japanese search: a compact, sharded character-bigram index, written at ``build-finished``.
 
 Sphinx's own Japanese search splits words at index time (さくら|インターネット) but not at query time, and
-drops product codes (GB200), so it misses exactly the company and product names readers search for; its
-single ``searchindex.js`` also grows with the archive. Here both sides use the same rule: text is
-normalised (NFKC, lower case, whitespace runs → one space) and cut into overlapping character bigrams;
-a one-character query uses unigram postings. Postings carry positions, so a document matches a term only
-when the term's bigrams sit at consecutive positions: the exact phrase, never just the same bigrams
-scattered over the page (precision). Every term of a query must match.
+drops product codes (GB200), so it misses exactly the company and product names readers search for.
+Here both sides use the same rule: text is normalised (NFKC, lower case, whitespace runs → one space)
+and cut into overlapping character bigrams (plus the single characters, for one-character queries, and
+``x y`` across one space, so a query ``NVIDIA H200`` can rank the posts with the two words together).
+
+A posting is ``(doc, tf, mask)``: the occurrences of the gram in the post and which of its
+:data:`SEGMENTS` equal parts hold it (bit 0: the title). No positions: a term of three or more
+characters is a candidate where all its bigrams sit in the same or neighbouring parts, and the browser
+checks the exact phrase in the post's stored text (which it fetches anyway, for the excerpt) before it
+shows the post. Postings are varints (doc ids delta-coded), and every file of a tier is stored gzip
+compressed (what the host would send anyway; the browser inflates with ``DecompressionStream``).
 
 Output (``_static/search/``, served by the site itself):
 
-- ``meta.json``: the tiers (below) with their sizes, shard counts and facet names, the base ids that a
-  newer version hides, and the archive's entries (companies with their registry aliases, tags,
-  categories, authors) as exact extra terms: a query for an alias (エヌビディア) also finds the posts
-  that name the company (NVIDIA);
+- ``meta.json``: the tiers (below) and the base ids that a newer version hides; ``entities.bin``: the entries
+  (companies with their registry aliases, reading and ticker, tags, categories, authors): a query that
+  is a spelling, the reading or the ticker of a company is expanded to its spellings (NVDA → NVIDIA, エヌビディア), and a query typed without
+  spaces is segmented against these names (生成AI規制 → 生成AI + 規制);
 - one folder per tier, ``b-<hash>/`` the base and ``d-<hash>/`` a delta of posts new or changed since
   the base was built (see :func:`plan_tiers`), each holding
-  ``p/<shard>.json``: the postings, sharded by a hash of the bigram (FNV-1a, same in the JS), so one query
-  fetches one small file per distinct bigram and tier, whatever the archive's size;
-  ``d/<chunk>.json``: per-post URL, title, date (JST), year, facet ids and time, in chunks of posts;
-  ``t/<doc>-<chunk>.txt``: the normalised text in overlapping chunks, for excerpts around a match.
+  ``p/<shard>.bin``: postings, sharded by a hash of the gram (FNV-1a, same in the JS) into files of about
+  :data:`SHARD_BYTES`, so a query fetches one small file per gram and tier whatever the archive's size;
+  ``s.bin``: per post its length, time and facet ids (what ranking, date order and facets need for every
+  candidate); ``d/<chunk>.bin``: URL, title and date shown, :data:`DOC_CHUNK` posts a file;
+  ``t/<doc>.bin``: the post's text in display form, stored once (excerpt and phrase check).
 
 Only post content (title and body, captured at ``doctree-read`` before the header and related posts are
 added) is indexed; the archive's entry pages are found through their names. Data flows through the
@@ -28,7 +34,9 @@ environment with purge/merge hooks, so ``-j`` builds and incremental builds keep
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import gzip
 import hashlib
 import json
 import math
@@ -36,7 +44,7 @@ import re
 import shutil
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,21 +64,24 @@ logger = logging.getLogger(__name__)
 
 
 INDEX_DIR = "_static/search"
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 DELTA_MIN = 64  # posts the delta tier may hold (or 5 % of the archive, whichever is more) before compaction
 # Beside the doctrees, never in the deployed folder (the browser reads neither): per tier folder name,
 # its fingerprints (for the next build's delta) and its description (as meta.json lists it).
 TIER_CACHE = "postarchive-search"
 TIER_DOCS = "docs.json"
-TIER_DESCRIPTION = "tier.json"
-DOC_CHUNK = 64  # posts per d/<chunk>.json
-TEXT_CHUNK = 4096  # characters per t/<doc>-<chunk>.txt (each file overlaps the next by TEXT_OVERLAP)
-TEXT_OVERLAP = 256
-SHARD_BYTES = 48_000  # aimed size of one postings shard
+ENTITIES = "entities.bin"  # the archive's entries and their spellings (gzip JSON: it grows with the tags)
+TIER_DESCRIPTION = "tier.json"  # a tier's size, shard count and facet names, as meta.json lists it
+DOC_CHUNK = 16  # posts per d/<chunk>.bin
+SEGMENTS = 6  # parts of a post a gram's mask tells apart (6 bits and the title bit: one varint byte)
+SHARD_BYTES = 16_000  # aimed (uncompressed) size of one postings shard
+ENTITY_PREFIX = "\x00"  # the postings key "\x00NVIDIA" lists the posts that name the company
 # Each post's reader text, one file per post under the doctree cache (not in the environment: Sphinx's parallel
 # read sends the whole environment back from every worker chunk, so text kept there is pickled over and over).
 TEXT_DIR = "postarchive-text"
 WHITESPACE_RE = re.compile(r"\s+")
+SPACE = 0x20
+CODE_BITS = 21  # every code point fits in 21 bits: a gram is one integer (three characters: 63 bits)
 
 
 # --- pure core ---------------------------------------------------------------------------------
@@ -104,10 +115,16 @@ def query_terms(query: str) -> list[str]:
 
 
 def grams(term: str) -> list[str]:
-    """The index keys of a term: overlapping bigrams, or the character itself for a one-character term."""
+    """The index keys of a term: overlapping bigrams (``x y`` across a space), or the single character."""
     if len(term) <= 1:
         return [term] if term else []
-    return [term[i : i + 2] for i in range(len(term) - 1)]
+    found = []
+    for i in range(len(term) - 1):
+        if term[i + 1] == " " and i + 2 < len(term):
+            found.append(term[i : i + 3])
+        elif " " not in term[i : i + 2]:
+            found.append(term[i : i + 2])
+    return found
 
 
 def shard_of(gram: str, shards: int) -> int:
@@ -127,6 +144,11 @@ def phrase_positions(key: str, term: str) -> list[int]:
     return found
 
 
+def segment_of(position: int, length: int) -> int:
+    """Which of the :data:`SEGMENTS` equal parts of a text of ``length`` characters holds ``position``."""
+    return position * SEGMENTS // max(1, length)
+
+
 @dataclass(frozen=True)
 class SearchDoc:
     url: str
@@ -141,7 +163,7 @@ class SearchDoc:
 
     @property
     def text(self) -> str:
-        """Title then body, in display form; positions in the index refer to this string."""
+        """Title then body, in display form; masks in the index refer to this string."""
         return normalize(self.title) + " " + normalize(self.body)
 
 
@@ -152,247 +174,254 @@ class Entity:
     kind: str
     name: str
     url: str
-    spellings: tuple[str, ...]
+    spellings: tuple[str, ...]  # searched for in the text (name, aliases)
+    keys: tuple[str, ...] = ()  # a query that is one of these means the entry too (reading, ticker)
 
 
-@dataclass
-class SearchIndex:
-    shards: int
-    postings: list[dict[str, list[int]]] = field(default_factory=list)  # shard → gram → encoded postings
-
-
-SPACE = 0x20
-CODE_BITS = 21  # every code point fits in 21 bits: a bigram is one 42-bit integer
-BUCKETS = 4  # the bigram rows are encoded in this many parts (by second character), to bound memory
+@dataclass(frozen=True)
+class Posting:
+    doc: int
+    tf: int  # occurrences in the post
+    mask: int  # bit 0: in the title; bit 1 + s: in segment s
 
 
 @dataclass
 class EncodedPostings:
-    """Every gram's encoded postings in one array: gram ``names[i]`` owns ``encoded[bounds[i]:bounds[i + 1]]``."""
+    """Every key's postings as varint bytes: key ``names[i]`` owns ``data[bounds[i]:bounds[i + 1]]``."""
 
     names: list[str]
-    bounds: np.ndarray
-    encoded: np.ndarray
+    bounds: list[int]
+    data: bytes
 
-    def postings(self) -> dict[str, list[int]]:
-        values, bounds = self.encoded.tolist(), self.bounds.tolist()
-        return {name: values[bounds[i] : bounds[i + 1]] for i, name in enumerate(self.names)}
-
-
-def build_postings(keys: list[str]) -> dict[str, list[int]]:
-    """gram → encoded postings over documents in order.
-
-    A bigram's postings are ``doc delta, count, first position, position deltas…`` per document; a
-    unigram's are doc deltas only. Bigrams across a space are never queried and not stored.
-    """
-    return encode_postings(keys).postings()
+    def postings(self) -> dict[str, list[Posting]]:
+        return {name: decode(self.data[self.bounds[i] : self.bounds[i + 1]]) for i, name in enumerate(self.names)}
 
 
-def encode_postings(keys: list[str]) -> EncodedPostings:
-    """The postings of :func:`build_postings` as arrays (what the index writer streams from).
-
-    Vectorised with NumPy (the per-character Python loop took 13 s for 1,000 posts): each document's
-    bigrams become integers in position order, one stable sort by bigram groups them while keeping
-    document and position order, and the encoding is computed on whole arrays. 32-bit document ids,
-    positions and values, and no Python list of all postings, keep 3,000 posts well under a gigabyte.
-    """
-    # rows go to BUCKETS by their second character, so each sort and encoding works on a quarter of them
-    buckets: list[tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]] = [([], [], []) for _ in range(BUCKETS)]
-    char_parts: list[np.ndarray] = []
-    char_doc_parts: list[np.ndarray] = []
-    for doc, key in enumerate(keys):
-        codes = np.frombuffer(key.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
-        if len(codes) >= 2:
-            left, right = codes[:-1], codes[1:]
-            kept = np.flatnonzero((left != SPACE) & (right != SPACE))
-            grams = (left[kept] << np.uint64(CODE_BITS)) | right[kept]
-            positions = kept.astype(np.int32)
-            bucket_of = right[kept] % np.uint64(BUCKETS)
-            for number, (gram_parts, doc_parts, position_parts) in enumerate(buckets):
-                chosen = bucket_of == number
-                gram_parts.append(grams[chosen])
-                position_parts.append(positions[chosen])
-                doc_parts.append(np.full(int(chosen.sum()), doc, dtype=np.int32))
-        chars = np.unique(codes)
-        chars = chars[chars != SPACE]
-        char_parts.append(chars)
-        char_doc_parts.append(np.full(len(chars), doc, dtype=np.int32))
-    empty = np.zeros(0, dtype=np.int32)
-    pieces = []
-    for number in range(BUCKETS):
-        gram_parts, doc_parts, position_parts = buckets[number]
-        buckets[number] = ([], [], [])
-        if gram_parts:
-            rows = [np.concatenate(parts) for parts in (gram_parts, doc_parts, position_parts)]
-            del gram_parts, doc_parts, position_parts  # the parts and the whole must not both stay in memory
-            pieces.append(encode_bigrams(rows))
-    if char_parts:
-        pieces.append(encode_unigrams(np.concatenate(char_parts), np.concatenate(char_doc_parts)))
-    return join_postings(pieces) if pieces else EncodedPostings([], np.zeros(1, dtype=np.int64), empty)
+def doc_grams(key: str, title_length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One post's distinct grams (as integers), with their occurrence counts and segment/title masks."""
+    codes = np.frombuffer(key.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    n = len(codes)
+    positions = np.arange(n, dtype=np.int64)
+    word = codes != SPACE
+    bigram = np.flatnonzero(word[:-1] & word[1:]) if n >= 2 else positions[:0]
+    trigram = np.flatnonzero(word[:-2] & ~word[1:-1] & word[2:]) if n >= 3 else positions[:0]
+    unigram = np.flatnonzero(word)
+    bits = np.uint64(CODE_BITS)
+    values = np.concatenate(
+        [
+            codes[unigram],
+            (codes[bigram] << bits) | codes[bigram + 1],
+            (codes[trigram] << (bits * np.uint64(2))) | (np.uint64(SPACE) << bits) | codes[trigram + 2],
+        ]
+    )
+    starts = np.concatenate([unigram, bigram, trigram])
+    ends = np.concatenate([unigram, bigram + 1, trigram + 2])
+    masks = (np.uint64(1) << (starts * SEGMENTS // max(1, n) + 1).astype(np.uint64)) | (ends < title_length)
+    unique, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    merged = np.zeros(len(unique), dtype=np.uint64)
+    np.bitwise_or.at(merged, inverse, masks.astype(np.uint64))
+    return unique, counts.astype(np.uint64), merged
 
 
-def join_postings(pieces: list[EncodedPostings]) -> EncodedPostings:
-    """One :class:`EncodedPostings` of pieces that hold different grams."""
-    names: list[str] = []
-    bounds: list[np.ndarray] = []
-    offset = 0
-    for piece in pieces:
-        names += piece.names
-        bounds.append(piece.bounds[:-1] + offset)
-        offset += len(piece.encoded)
-    bounds.append(np.array([offset], dtype=np.int64))
-    return EncodedPostings(names, np.concatenate(bounds), np.concatenate([piece.encoded for piece in pieces]))
-
-
-def encode_bigrams(rows: list[np.ndarray]) -> EncodedPostings:
-    """The bigram postings of ``rows`` = [grams, docs, positions], given in document, then position order.
-
-    Takes the arrays out of ``rows`` (which it empties), so each is freed as soon as its sorted copy exists.
-    """
-    grams, docs, positions = rows
-    rows.clear()
-    count = len(grams)
-    if count == 0:
-        return EncodedPostings([], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
-    order = np.argsort(grams, kind="stable")  # stable: document and position order survive within a gram
-    grams = grams[order]
-    docs = docs[order]
-    positions = positions[order]
-    del order
-    new_gram = np.ones(count, dtype=bool)
-    new_gram[1:] = grams[1:] != grams[:-1]
-    new_doc = new_gram.copy()
-    new_doc[1:] |= docs[1:] != docs[:-1]
-    starts = np.flatnonzero(new_doc)  # the first row of each (gram, doc) group
-    start_docs = docs[starts]
-    del docs
-    previous_docs = np.zeros_like(start_docs)
-    previous_docs[1:] = start_docs[:-1]
-    previous_docs[new_gram[starts]] = 0  # a gram's first document is counted from 0
-    deltas = positions.copy()
-    deltas[1:] -= np.where(new_doc[1:], 0, positions[:-1])
-    del positions
-    where = np.arange(count, dtype=np.int64) + 2 * np.cumsum(new_doc, dtype=np.int64)  # after the group's header
-    del new_doc
-    encoded = np.empty(count + 2 * len(starts), dtype=np.int32)
-    encoded[where] = deltas
-    encoded[where[starts] - 2] = start_docs - previous_docs
-    encoded[where[starts] - 1] = np.diff(np.append(starts, count))
-    gram_starts = np.flatnonzero(new_gram)
-    bounds = np.append(where[gram_starts] - 2, len(encoded))
+def gram_name(code: int) -> str:
     mask = (1 << CODE_BITS) - 1
-    names = [chr(code >> CODE_BITS) + chr(code & mask) for code in grams[gram_starts].tolist()]
-    return EncodedPostings(names, bounds, encoded)
+    chars = [code >> (2 * CODE_BITS), (code >> CODE_BITS) & mask, code & mask]
+    return "".join(chr(c) for c in chars if c)
 
 
-def encode_unigrams(chars: np.ndarray, docs: np.ndarray) -> EncodedPostings:
-    """The unigram postings (document deltas) of (char, doc) rows given in document order."""
-    count = len(chars)
-    if count == 0:
-        return EncodedPostings([], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
-    order = np.argsort(chars, kind="stable")
-    chars, docs = chars[order], docs[order]
-    new_char = np.ones(count, dtype=bool)
-    new_char[1:] = chars[1:] != chars[:-1]
+def varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LEB128 varints of non-negative ``values``: the bytes and, per value, where its bytes end.
+
+    Hand-written with NumPy (no well-kept library encodes arrays of varints): a Python loop over every
+    value of a 2,500-post archive would take seconds.
+    """
+    values = values.astype(np.uint64)
+    lengths = np.ones(len(values), dtype=np.int64)
+    for shift in range(7, 64, 7):
+        lengths += values >= np.uint64(1 << shift)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    out = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    for k in range(int(lengths.max()) if len(lengths) else 0):
+        chosen = lengths > k
+        byte = (values[chosen] >> np.uint64(7 * k)) & np.uint64(0x7F)
+        more = (lengths[chosen] > k + 1).astype(np.uint64) << np.uint64(7)
+        out[starts[chosen] + k] = (byte | more).astype(np.uint8)
+    return out, ends
+
+
+def read_varints(data: bytes, at: int = 0, end: int | None = None) -> Iterator[int]:
+    end = len(data) if end is None else end
+    value = shift = 0
+    while at < end:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            yield value
+            value = shift = 0
+
+
+def decode(data: bytes) -> list[Posting]:
+    """A key's postings: the inverse of :func:`encode_postings` (the browser's ``decodePostings``)."""
+    values = list(read_varints(data))
+    postings, doc = [], 0
+    for i in range(0, len(values), 3):
+        doc += values[i]
+        postings.append(Posting(doc, values[i + 1], values[i + 2]))
+    return postings
+
+
+def encode_postings(
+    keys: list[str], title_lengths: list[int], extra: dict[str, list[int]] | None = None
+) -> EncodedPostings:
+    """Every gram's postings over the documents (``keys`` in matching form, in id order), as varints.
+
+    Per key, per document in id order: ``doc delta, tf, mask``. ``extra``: keys with document lists of
+    their own (the posts that name a company), written with ``tf`` 1 and mask 0.
+    Vectorised with NumPy: each post's distinct grams (:func:`doc_grams`), one stable sort by gram over
+    all of them (document order survives), one varint encoding of the whole array.
+    """
+    parts = [doc_grams(key, length) for key, length in zip(keys, title_lengths, strict=True)]
+    extra = extra or {}
+    if not parts and not extra:
+        return EncodedPostings([], [0], b"")
+    codes = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.uint64)
+    docs = np.concatenate([np.full(len(p[0]), doc, dtype=np.uint64) for doc, p in enumerate(parts)]) if parts else codes
+    counts = np.concatenate([p[1] for p in parts]) if parts else codes
+    masks = np.concatenate([p[2] for p in parts]) if parts else codes
+    del parts
+    order = np.argsort(codes, kind="stable")
+    codes, docs, counts, masks = codes[order], docs[order], counts[order], masks[order]
+    del order
+    new_gram = np.ones(len(codes), dtype=bool)
+    new_gram[1:] = codes[1:] != codes[:-1]
     deltas = docs.copy()
-    deltas[1:] -= np.where(new_char[1:], 0, docs[:-1])
-    char_starts = np.flatnonzero(new_char)
-    names = [chr(code) for code in chars[char_starts].tolist()]
-    return EncodedPostings(names, np.append(char_starts, count).astype(np.int64), deltas.astype(np.int32))
+    deltas[1:] -= np.where(new_gram[1:], np.uint64(0), docs[:-1])
+    triples = np.stack([deltas, counts, masks], axis=1).reshape(-1)
+    data, ends = varints(triples)
+    gram_starts = np.flatnonzero(new_gram)
+    byte_starts = np.concatenate([[0], ends])[3 * gram_starts]
+    names = [gram_name(code) for code in codes[gram_starts].tolist()]
+    bounds = [*byte_starts.tolist(), len(data)]
+    blob = data.tobytes()
+    for name, ids in sorted(extra.items()):
+        deltas = np.diff(np.array([0, *ids], dtype=np.uint64))
+        piece, _ = varints(np.stack([deltas, np.ones_like(deltas), np.zeros_like(deltas)], axis=1).reshape(-1))
+        names.append(ENTITY_PREFIX + name)
+        blob += piece.tobytes()
+        bounds.append(len(blob))
+    return EncodedPostings(names, bounds, blob)
 
 
 def shard_count(total_bytes: int, shard_bytes: int = SHARD_BYTES) -> int:
     return max(16, 2 ** math.ceil(math.log2(max(1, total_bytes / shard_bytes))))
 
 
-def shard_texts(postings: EncodedPostings, shard_bytes: int = SHARD_BYTES) -> tuple[int, Iterator[tuple[int, str]]]:
-    """The number of shards and, one at a time, each shard's JSON (as ``json.dumps`` of its sorted dict).
+def varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
 
-    One shard's text at a time, so the whole index is never held in memory as Python objects.
+
+def shard_files(postings: EncodedPostings, shard_bytes: int = SHARD_BYTES) -> tuple[int, Iterator[tuple[int, bytes]]]:
+    """The number of shards and, one at a time, each shard's bytes (uncompressed).
+
+    A shard: ``varint(keys)``, then per key (sorted) ``varint(len(utf8)), utf8, varint(len(postings))``,
+    then the keys' postings one after the other.
     """
-    lengths = np.diff(postings.bounds)
-    total = sum(len(name) * 3 + 6 for name in postings.names) + 4 * int(lengths.sum())
-    shards = shard_count(total, shard_bytes)
+    shards = shard_count(len(postings.data), shard_bytes)
     members: dict[int, list[int]] = {}
     for number, name in enumerate(postings.names):
         members.setdefault(shard_of(name, shards), []).append(number)
-    bounds = postings.bounds.tolist()
 
-    def texts() -> Iterator[tuple[int, str]]:
+    def files() -> Iterator[tuple[int, bytes]]:
         for shard in range(shards):
             chosen = sorted(members.get(shard, []), key=postings.names.__getitem__)
-            parts = [
-                dump_json(postings.names[number])
-                + ":["
-                + ",".join(map(str, postings.encoded[bounds[number] : bounds[number + 1]].tolist()))
-                + "]"
-                for number in chosen
-            ]
-            yield shard, "{" + ",".join(parts) + "}"
+            head, body = [varint(len(chosen))], []
+            for number in chosen:
+                name = postings.names[number].encode("utf-8")
+                piece = postings.data[postings.bounds[number] : postings.bounds[number + 1]]
+                head += [varint(len(name)), name, varint(len(piece))]
+                body.append(piece)
+            yield shard, b"".join(head + body)
 
-    return shards, texts()
-
-
-def shard_postings(postings: dict[str, list[int]], shard_bytes: int = SHARD_BYTES) -> SearchIndex:
-    """Spread the postings over a power-of-two number of shards of about ``shard_bytes`` each."""
-    total = sum(len(gram) * 3 + 6 + 4 * len(encoded) for gram, encoded in postings.items())
-    shards = shard_count(total, shard_bytes)
-    index = SearchIndex(shards, [{} for _ in range(shards)])
-    for gram in sorted(postings):
-        index.postings[shard_of(gram, shards)][gram] = postings[gram]
-    return index
+    return shards, files()
 
 
-def decode(gram: str, encoded: list[int]) -> dict[int, list[int]]:
-    """doc → positions (empty list for a unigram): the inverse of :func:`build_postings`, for tests."""
-    result: dict[int, list[int]] = {}
-    doc, i = 0, 0
-    while i < len(encoded):
-        doc += encoded[i]
-        i += 1
-        if len(gram) == 1:
-            result[doc] = []
-            continue
-        count, position, found = encoded[i], 0, []
-        for delta in encoded[i + 1 : i + 1 + count]:
-            position += delta
-            found.append(position)
-        result[doc] = found
-        i += 1 + count
+def read_shard(data: bytes) -> dict[str, bytes]:
+    """key → postings bytes of one shard (the inverse of :func:`shard_files`; the browser's ``readShard``)."""
+    at, header = 0, []
+    count, at = read_varint(data, at)
+    for _ in range(count):
+        length, at = read_varint(data, at)
+        name = data[at : at + length].decode("utf-8")
+        size, at = read_varint(data, at + length)
+        header.append((name, size))
+    found = {}
+    for name, size in header:
+        found[name] = data[at : at + size]
+        at += size
+    return found
+
+
+def read_varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, at
+
+
+def reach(term_length: int, doc_length: int) -> int:
+    """How many segments before a gram's own a phrase of ``term_length`` holding it may start in."""
+    return (max(0, term_length - 1) * SEGMENTS) // max(1, doc_length) + 1
+
+
+def spread(mask: int, back: int) -> int:
+    """The segments where a phrase holding a gram may start: the gram's own and up to ``back`` before it."""
+    segments, starts = mask >> 1, 0
+    for shift in range(back + 1):
+        starts |= segments >> shift
+    return starts
+
+
+def candidates(shards: list[dict[str, bytes]], term: str, lengths: list[int]) -> set[int]:
+    """The documents (of ``lengths`` characters) that may hold ``term``: every gram present, in segments the
+    phrase could span. A superset of the documents that contain ``term`` (the browser then checks the text).
+    """
+    lists = []
+    for gram in dict.fromkeys(grams(term)):
+        data = shards[shard_of(gram, len(shards))].get(gram)
+        if data is None:
+            return set()
+        lists.append({p.doc: p.mask for p in decode(data)})
+    if not lists:
+        return set()
+    result = set()
+    for doc in set.intersection(*(set(found) for found in lists)):
+        back, common = reach(len(term), lengths[doc]), ~0
+        for found in lists:
+            common &= spread(found[doc], back)
+        if common:
+            result.add(doc)
     return result
 
 
-def match_term(index: SearchIndex, term: str) -> set[int]:
-    """The documents containing ``term`` as found through the index (what the browser does)."""
-    keys = grams(term)
-    if not keys:
-        return set()
-    lists = []
-    for key in dict.fromkeys(keys):
-        encoded = index.postings[shard_of(key, index.shards)].get(key)
-        if encoded is None:
-            return set()
-        lists.append((key, decode(key, encoded)))
-    if len(term) == 1:
-        return set(lists[0][1])
-    by_gram = dict(lists)
-    docs = set.intersection(*(set(found) for _, found in lists))
-    matched = set()
-    for doc in docs:
-        starts = by_gram[keys[0]][doc]
-        rest = [set(by_gram[key][doc]) for key in keys[1:]]
-        if any(all(start + offset + 1 in positions for offset, positions in enumerate(rest)) for start in starts):
-            matched.add(doc)
-    return matched
+def gzipped(data: bytes) -> bytes:
+    """Deterministic gzip (no file name, no time): the same contents give the same file."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def facet_ids(values: Iterable[str], table: dict[str, int]) -> list[int]:
     return [table.setdefault(value, len(table)) for value in values]
-
-
-def text_chunks(text: str) -> Iterator[tuple[int, str]]:
-    for number, start in enumerate(range(0, max(1, len(text)), TEXT_CHUNK)):
-        yield number, text[start : start + TEXT_CHUNK + TEXT_OVERLAP]
 
 
 def dump_json(value: Any) -> str:
@@ -400,49 +429,40 @@ def dump_json(value: Any) -> str:
 
 
 def write_tier_files(folder: Path, docs: list[SearchDoc]) -> dict[str, Any]:
-    """Write one tier's files for ``docs`` (local ids in list order) into ``folder``; returns its description.
-
-    Streams: text chunks and shards are written as they are made, so memory stays bounded by the
-    postings arrays (the whole index as Python strings would be 3 × its size on disk).
-    """
+    """Write one tier's files for ``docs`` (local ids in list order) into ``folder``; returns its description."""
     for name in ("p", "d", "t"):
         (folder / name).mkdir(parents=True, exist_ok=True)
     facets: dict[str, dict[str, int]] = {"tag": {}, "company": {}, "category": {}}
-    rows = []
-    keys = []
+    rows, stats, keys, title_lengths = [], [], [], []
+    named: dict[str, list[int]] = {}
     for doc_id, doc in enumerate(docs):
         text = doc.text
         keys.append(fold(text))
-        rows.append(
-            [
-                doc.url,
-                doc.title,
-                doc.date,
-                doc.year,
-                facet_ids(doc.tags, facets["tag"]),
-                facet_ids(doc.companies, facets["company"]),
-                facet_ids(doc.categories, facets["category"]),
-                len(normalize(doc.title)),
-                doc.time,
-            ]
-        )
-        for number, chunk in text_chunks(text):
-            (folder / f"t/{doc_id}-{number}.txt").write_text(chunk, encoding="utf-8")
+        title_lengths.append(len(normalize(doc.title)))
+        rows.append([doc.url, doc.title, doc.date])
+        stats.append(len(text))
+        stats.append(max(0, doc.time) // 60)
+        for kind, values in (("tag", doc.tags), ("company", doc.companies), ("category", doc.categories)):
+            ids = facet_ids(values, facets[kind])
+            stats += [len(ids), *ids]
+        for name in doc.companies:
+            named.setdefault(name, []).append(doc_id)
+        (folder / f"t/{doc_id}.bin").write_bytes(gzipped(text.encode("utf-8")))
     for start in range(0, len(rows), DOC_CHUNK):
-        (folder / f"d/{start // DOC_CHUNK}.json").write_text(
-            dump_json(rows[start : start + DOC_CHUNK]), encoding="utf-8"
-        )
-    postings = encode_postings(keys)
+        chunk = dump_json(rows[start : start + DOC_CHUNK]).encode("utf-8")
+        (folder / f"d/{start // DOC_CHUNK}.bin").write_bytes(gzipped(chunk))
+    (folder / "s.bin").write_bytes(gzipped(b"".join(varint(value) for value in stats)))
+    postings = encode_postings(keys, title_lengths, named)
     del keys
-    shards, texts = shard_texts(postings)
-    for number, content in texts:
-        (folder / f"p/{number}.json").write_text(content, encoding="utf-8")
+    shards, files = shard_files(postings)
+    for number, content in files:
+        (folder / f"p/{number}.bin").write_bytes(gzipped(content))
     return {"docs": len(docs), "shards": shards, "facets": {k: list(t) for k, t in facets.items()}}
 
 
 def fingerprint(doc: SearchDoc) -> str:
     """Changes when anything the index holds of ``doc`` changes."""
-    text = dump_json([INDEX_VERSION, SHARD_BYTES, DOC_CHUNK, TEXT_CHUNK, *dataclasses.astuple(doc)])
+    text = dump_json([INDEX_VERSION, SHARD_BYTES, DOC_CHUNK, SEGMENTS, *dataclasses.astuple(doc)])
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
@@ -494,8 +514,6 @@ def read_previous_base(index_dir: Path, cache_dir: Path) -> tuple[dict[str, Any]
         if meta.get("version") != INDEX_VERSION:
             return None
         described = dict(meta["tiers"][0])
-        if not (index_dir / str(described["path"])).is_dir():
-            return None
         fingerprints = json.loads((cache_dir / str(described["path"]) / TIER_DOCS).read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None
@@ -506,11 +524,11 @@ def write_tier(
     index_dir: Path, cache_dir: Path, folder: str, docs: list[SearchDoc], fingerprints: list[str]
 ) -> dict[str, Any]:
     """Write a tier into ``folder`` (beside it first, so a reader never sees half a tier); its description.
+    Its fingerprints and description go to ``cache_dir`` (beside the doctrees), for the next build.
 
     A folder of that name already written holds the same contents (the name is their hash): kept as it is.
     """
-    target = index_dir / folder
-    cached = cache_dir / folder
+    target, cached = index_dir / folder, cache_dir / folder
     try:
         if target.is_dir() and (cached / TIER_DOCS).is_file():
             return dict(json.loads((cached / TIER_DESCRIPTION).read_text(encoding="utf-8")))
@@ -531,7 +549,7 @@ def write_index(index_dir: Path, docs: list[SearchDoc], entities: list[Entity], 
     """Write the index of ``docs`` (newest first) into ``index_dir``; returns what ``meta.json`` says.
 
     Layout: ``meta.json`` (tiers, hidden base ids, entries) and one folder per tier (``b-…`` the base,
-    ``d-…`` the delta), each with ``p/`` postings shards, ``d/`` rows and ``t/`` text chunks.
+    ``d-…`` the delta), each with ``p/`` postings shards, ``s.bin`` stats, ``d/`` rows and ``t/`` texts.
     A post's global id is its id in its tier, plus the base's size for the delta.
     """
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -547,38 +565,74 @@ def write_index(index_dir: Path, docs: list[SearchDoc], entities: list[Entity], 
         tiers.append(
             write_tier(index_dir, cache_dir, tier_name("d-", delta_fingerprints), plan.delta, delta_fingerprints)
         )
-    company_docs: dict[str, list[int]] = {}
-    for doc, global_id in zip(docs, plan.ids, strict=True):
-        for name in doc.companies:
-            company_docs.setdefault(name, []).append(global_id)
     meta = {
         "version": INDEX_VERSION,
         "docs": len(docs),
         "docChunk": DOC_CHUNK,
-        "textChunk": TEXT_CHUNK,
+        "segments": SEGMENTS,
         "tiers": tiers,
         "hidden": plan.hidden,
-        "entities": [
-            [
-                entity.kind,
-                entity.name,
-                entity.url,
-                [search_key(s) for s in entity.spellings],
-                company_docs.get(entity.name, []) if entity.kind == "company" else [],
-            ]
-            for entity in entities
-        ],
     }
+    entries = [
+        [
+            entity.kind,
+            entity.name,
+            entity.url,
+            list(dict.fromkeys(search_key(s) for s in entity.spellings)),
+            list(dict.fromkeys(search_key(s) for s in entity.keys)),
+        ]
+        for entity in entities
+    ]
+    (index_dir / ENTITIES).write_bytes(gzipped(dump_json(entries).encode("utf-8")))
     staging = index_dir / "meta.json.tmp"
     staging.write_text(dump_json(meta), encoding="utf-8")
     staging.replace(index_dir / "meta.json")
-    keep = {tier["path"] for tier in tiers} | {"meta.json"}
+    keep = {tier["path"] for tier in tiers} | {"meta.json", ENTITIES}
     cache_dir.mkdir(parents=True, exist_ok=True)
     for folder in (index_dir, cache_dir):
         for stale in folder.iterdir():
             if stale.name not in keep:
                 shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     return meta
+
+
+@dataclass(frozen=True)
+class IndexSize:
+    """What a built archive's search index weighs (every file is stored gzip compressed)."""
+
+    posts: int
+    files: int
+    stored: int  # bytes on disk: what a reader downloads
+    raw: int  # bytes once inflated
+    postings: int  # stored bytes of p/ (the rest: texts, rows, stats, meta.json)
+
+    @property
+    def per_post(self) -> float:
+        return self.stored / max(1, self.posts)
+
+
+def index_size(site: Path) -> IndexSize:
+    """The size of ``site``'s ``_static/search/`` (for the benchmark: ``python -m …search SITE``)."""
+    index_dir = site / INDEX_DIR
+    meta = json.loads((index_dir / "meta.json").read_text(encoding="utf-8"))
+    files = stored = raw = postings = 0
+    for path in index_dir.rglob("*"):
+        if not path.is_file() or path.name in (TIER_DOCS, TIER_DESCRIPTION):
+            continue  # the next build's bookkeeping: the browser never reads it
+        data = path.read_bytes()
+        files += 1
+        stored += len(data)
+        raw += len(gzip.decompress(data)) if path.suffix == ".bin" else len(data)
+        postings += len(data) if path.parent.name == "p" else 0
+    return IndexSize(int(meta["docs"]), files, stored, raw, postings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="The size of a built archive's search index, as JSON.")
+    parser.add_argument("site", type=Path, help="the html builder's output folder")
+    size = index_size(parser.parse_args(argv).site)
+    print(dump_json({**dataclasses.asdict(size), "per_post": round(size.per_post)}))
+    return 0
 
 
 # --- Sphinx ------------------------------------------------------------------------------------
@@ -689,7 +743,8 @@ def collect(app: Sphinx) -> tuple[list[SearchDoc], list[Entity]]:
     for (kind, name), url in sorted(urls.items()):
         entry = registry.get(name) if kind == "company" else None
         spellings = (name, *entry.aliases) if entry else (name,)
-        entities.append(Entity(kind, name, url, spellings))
+        keys = tuple(key for key in (entry.reading, entry.ticker) if key) if entry else ()
+        entities.append(Entity(kind, name, url, spellings, keys))
     return docs, entities
 
 
@@ -716,3 +771,7 @@ def setup_search(app: Sphinx) -> None:
     app.connect("html-page-context", page_context)
     app.connect("html-collect-pages", search_page)
     app.connect("build-finished", write_search_index)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
