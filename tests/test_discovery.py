@@ -16,6 +16,7 @@ from postarchive.model import nlp
 from postarchive.model.discovery import Candidate, collect, discover, propose, without_contained
 from postarchive.model.mentions import without_boilerplate
 from postarchive.model.registry import Company, Registry, parse_registry
+from postarchive.pages.discovered import summary
 
 POSTS = {
     "2025-10-01-foods.md": (
@@ -182,6 +183,17 @@ def test_names_need_enough_posts_and_a_contained_name_folds_into_the_longer() ->
     assert [d.name for d in collect(per_post, 1)] == ["テストフーズ", "テストフーズ研究所", "ワンポスト"]
 
 
+def test_the_build_summary_lists_them_with_counts_and_an_example() -> None:
+    per_post = [
+        ("a", [Candidate("テストフーズ", "株式会社X", "株式会社テストフーズが新工場を建てる。")]),
+        ("b", [Candidate("テストフーズ", "X社", "テストフーズ社も導入した。")]),
+    ]
+    lines = summary(collect(per_post, 2))
+    assert lines[0].startswith("postarchive: 未登録の組織 1 件")
+    assert lines[1:] == ["  テストフーズ（2記事）: 株式会社テストフーズが新工場を建てる。"]
+    assert summary([]) == ["postarchive: 未登録の組織は見つかりませんでした"]
+
+
 def test_short_case_variants_are_kept_and_homonyms_excluded(tmp_path: Path) -> None:
     registry, problems = parse_registry(
         "companies:\n"
@@ -257,3 +269,15 @@ def test_the_boilerplate_cut_drops_reading_lists_and_keeps_prose_after_them() ->
         assert prose in kept
     assert "Anthropicの記事" not in kept
     assert kept.count("\n") == BOOKS.count("\n")  # lines are blanked, not removed (line numbers stay)
+
+
+def test_an_acronym_the_post_defines_goes_to_its_long_form() -> None:
+    registry = Registry(
+        (
+            Company(name="Intel", reading="いんてる"),
+            Company(name="IFS", reading="あいえふえす", aliases=("Industrial and Financial Systems",)),
+        )
+    )
+    assert registry.companies_in("Intel Foundry Services (IFS)を通じて。IFSの顧客。") == ["Intel"]
+    assert registry.companies_in("Industrial and Financial Systems (IFS)の発表。IFSは。") == ["IFS"]
+    assert registry.companies_in("IFSのERP。") == ["IFS"]

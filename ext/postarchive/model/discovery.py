@@ -1,18 +1,17 @@
 """Discovery of organisations the registry does not know: candidate extraction and filtering.
 
-Pure code over plain text. Candidates come from two sources:
+Pure code over plain text. Candidates come from
 
-- organisation patterns (``株式会社X``, ``X社``, ``Xグループ``, ``X大学``, ``X省``, ``X Inc.`` …), by regular
-  expressions: cheap, and they name the organisation's kind;
-- a Japanese analyser behind the :class:`OrgTagger` interface. The archive uses SudachiPy (the ``core``
-  dictionary): its proper-noun analysis finds company names the dictionary knows (``ソフトバンクグループ``,
-  ``日本銀行``) and the word boundaries of a name in front of an organisation suffix (``中際旭創`` in
-  ``中際旭創社``). GiNZA's NER was measured as well and left out: about 200 times slower per post, for no
-  better recall (see ``docs/design/discovery.md``). Tests run with a fake tagger.
+- organisation patterns (``株式会社X``, ``X社``, ``Xグループ``, ``X大学``, ``X省``, ``X Inc.``, ``米X``, a name
+  followed by what only follows an organisation (``Xの CEO``, ``Xは…を買収``), names listed before
+  ``などの企業``), by regular expressions: cheap, and they say the name is an organisation's;
+- a Japanese analyser behind the :class:`OrgTagger` interface: SudachiPy (``model/nlp.py``) delimits
+  kanji names the regexes cannot (``富士通、NEC、日立製作所などの国内企業``). GiNZA's NER was measured too
+  and left out: 400 times the cost per post and a third of its "Company" labels wrong
+  (``docs/design/discovery.md``). Tests run with a fake tagger.
 
-A candidate the registry (or the product list) already spells is dropped, as are generic words that the
-patterns catch (``同社``, ``研究グループ``). What is left is proposed; ``pages/site.py`` turns the names that
-enough posts use into entries of their own.
+What the registry (or its product list) already spells is dropped, as are generic words the patterns
+catch (``同社``, ``研究グループ``); ``pages/discovered.py`` turns the names enough posts use into entries.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from typing import Protocol
 from ..posts.post import normalize_name
 from .registry import Company, Registry
 
-DISCOVERY_VERSION = "1"  # part of the cache key: change it when what discovery proposes changes
+DISCOVERY_VERSION = "1"  # part of the cache key: change it when what discovery proposes (or mention_text) changes
 
 NAME = r"[\u30A0-\u30FF\u4E00-\u9FFF々A-Za-z0-9&.・ー\-]"
 KATA_LATIN = r"[\u30A0-\u30FFA-Za-z0-9&.・ー\-]"
@@ -101,6 +100,7 @@ STOP_NAMES = frozenset(
         *("ワーキング", "プロジェクト", "ユーザー", "GPU", "パートナー", "スタートアップ", "メーカー"),
         *("テック", "ベンチャー", "グループ", "The", "A", "An", "This", "Our", "New", "AI Labs", "Big Tech"),
         *("大学", "研究所", "銀行", "証券", "機構", "財団", "協会", "委員会", "省", "庁", "関係省庁", "各省庁"),
+        *("Attention機構", "アテンション機構", "注意機構", "自己注意機構", "Self-Attention機構"),
         *("中央銀行", "投資銀行", "商業銀行", "地方銀行", "地銀", "都市銀行", "国立大学", "私立大学", "有名大学"),
         *("理工系大学", "名門大学", "総合大学", "大学院大学", "研究機構", "監督官庁", "規制当局", "政府機関"),
     }

@@ -43,6 +43,8 @@ KIND_LABELS = {**KINDS, PRODUCT_KIND: "製品・サービス", UNREGISTERED_KIND
 CASE_INSENSITIVE_MIN_LENGTH = 6
 KANA_BOUNDARY_MAX_LENGTH = 2
 _ASCII_UPPER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+# "Long Form Name (ACR)": a long Latin name, then its acronym in brackets
+ACRONYM_RE = re.compile(r"([A-Z][A-Za-z0-9&.\-]*(?: (?:[A-Z][A-Za-z0-9&.\-]*|and|of|for|the)){1,8}) ?[(（]([A-Z][A-Z0-9&\-]{1,9})[)）]")
 
 
 @dataclass(frozen=True)
@@ -206,11 +208,38 @@ class Registry:
         listed right after it.
         """
         names: dict[str, None] = {}
-        for mention in self.find_mentions(text):
-            names.setdefault(mention.company)
+        mentions = self.find_mentions(text)
+        tied = self.tied_acronyms(text, mentions)
+        for mention in mentions:
+            company = tied.get(mention.alias, mention.company)
+            if not company:
+                continue
+            names.setdefault(company)
+            if company != mention.company:
+                continue
             for ancestor in self.ancestors_spelled(mention.company, text[mention.start : mention.end]):
                 names.setdefault(ancestor)
         return list(names)
+
+    def tied_acronyms(self, text: str, mentions: Sequence[Mention]) -> dict[str, str]:
+        """Acronyms ``text`` defines as another name's: ``acronym → the entry the long form names`` ("" if none).
+
+        In ``Intel Foundry Services (IFS)`` the acronym is not the Swedish IFS of the registry: its bare uses
+        later in the post go to what the long form names (Intel), not to the entry that spells ``IFS``.
+        ``Industrial and Financial Systems (IFS)`` spells that entry itself and ties nothing.
+        """
+        tied: dict[str, str] = {}
+        for match in ACRONYM_RE.finditer(text):
+            long_form, acronym = match.group(1), normalize_name(match.group(2))
+            entry = self.lookup(acronym)
+            if entry is None or acronym in tied:
+                continue
+            own = [match_key(s) for s in entry.spellings if normalize_name(s) != acronym]
+            if any(contains_word(match_key(long_form), spelling) for spelling in own):
+                continue
+            inside = [m for m in mentions if match.start(1) <= m.start and m.end <= match.end(1)]
+            tied[acronym] = next((m.company for m in inside if m.company != entry.name), "")
+        return tied
 
     def ancestors_spelled(self, name: str, matched: str) -> list[str]:
         """Ancestors of ``name`` (parent, grandparent…) one of whose spellings is a whole word of ``matched``."""

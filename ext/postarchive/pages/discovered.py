@@ -1,7 +1,7 @@
 """Organisations no registry entry names, discovered in the posts at ``builder-inited``.
 
 For every post, what discovery proposes (:func:`~postarchive.model.discovery.propose`) is kept in the build
-cache under a digest of the discovery version and the post's text; only new or edited posts are analysed,
+cache under a digest of the discovery version and the post's title and body; only new or edited posts are analysed,
 and the analyser (:func:`~postarchive.model.nlp.load_tagger`) is loaded on the first of them, so a build in
 which no post changed never loads it. The registry filter runs on every build (it is cheap), so an entry
 added to ``companies.yml`` takes over its discovered twin at once.
@@ -19,6 +19,7 @@ from ..model.mentions import mention_text
 from ..model.registry import Company
 from ..model.yomi import reading_of
 from ..pages.buildcache import BuildCache, digest
+from ..posts.post import Post
 
 
 def discover_in_posts(site: ArchiveState, config: ArchiveConfig, cache: BuildCache) -> list[Discovered]:
@@ -28,12 +29,13 @@ def discover_in_posts(site: ArchiveState, config: ArchiveConfig, cache: BuildCac
         return []
     per_post = []
     for post in site.posts:
-        text = mention_text(post, site.bodies[post.docname])
+        body = site.bodies[post.docname]
 
-        def compute(text: str = text) -> list[object]:
-            return list(propose(text, nlp.load_tagger()))
+        def compute(post: Post = post, body: str = body) -> list[object]:
+            return list(propose(mention_text(post, body), nlp.load_tagger()))
 
-        per_post.append((post.docname, cache.discovery_for(digest("discovery", DISCOVERY_VERSION, text), compute)))
+        key = digest("discovery", DISCOVERY_VERSION, post.title, body)
+        per_post.append((post.docname, cache.discovery_for(key, compute)))
     return discovered_in(per_post, site.registry, config.discovery_min_posts)
 
 
@@ -42,13 +44,17 @@ def discovered_entries(discovered: list[Discovered], cache: BuildCache) -> tuple
     return as_entries(discovered, reading)
 
 
-def summary(discovered: list[Discovered], limit: int = 10) -> str:
-    """One line for the build log: the discovered organisations, most posts first."""
+def summary(discovered: list[Discovered], limit: int = 20) -> list[str]:
+    """Lines for the build log: the discovered organisations, most posts first, each with an example sentence."""
     if not discovered:
-        return "postarchive: 未登録の組織は見つかりませんでした"
-    shown = "、".join(f"{entry.name}（{len(entry.posts)}記事）" for entry in discovered[:limit])
-    more = f" ほか {len(discovered) - limit} 件" if len(discovered) > limit else ""
-    return (
-        f"postarchive: 未登録の組織 {len(discovered)} 件: {shown}{more}"
-        " (postarchive companies suggest で例文、companies add で登録)"
-    )
+        return ["postarchive: 未登録の組織は見つかりませんでした"]
+    lines = [
+        f"postarchive: 未登録の組織 {len(discovered)} 件"
+        " (postarchive companies suggest で全件と例文、companies add NAME でレジストリに登録):"
+    ]
+    for entry in discovered[:limit]:
+        example = f": {entry.examples[0][1]}" if entry.examples else ""
+        lines.append(f"  {entry.name}（{len(entry.posts)}記事）{example}")
+    if len(discovered) > limit:
+        lines.append(f"  ほか {len(discovered) - limit} 件")
+    return lines

@@ -401,7 +401,8 @@ def build_site(app: Sphinx) -> None:
         len(removed),
     )
     if config.discovery:
-        logger.info(summary(site.discovered))
+        for line in summary(site.discovered):
+            logger.info(line)
     site.nav = nav_tree(site.posts, config.tz)
     set_archive_state(app.env, site)
     point_warnings_at_posts(app, srcdir, site)
