@@ -44,7 +44,9 @@ CASE_INSENSITIVE_MIN_LENGTH = 6
 KANA_BOUNDARY_MAX_LENGTH = 2
 _ASCII_UPPER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
 # "Long Form Name (ACR)": a long Latin name, then its acronym in brackets
-ACRONYM_RE = re.compile(r"([A-Z][A-Za-z0-9&.\-]*(?: (?:[A-Z][A-Za-z0-9&.\-]*|and|of|for|the)){1,8}) ?[(（]([A-Z][A-Z0-9&\-]{1,9})[)）]")
+ACRONYM_RE = re.compile(
+    r"([A-Z][A-Za-z0-9&.\-]*(?: (?:[A-Z][A-Za-z0-9&.\-]*|and|of|for|the)){1,8}) ?[(（]([A-Z][A-Z0-9&\-]{1,9})[)）]"
+)
 
 
 @dataclass(frozen=True)
