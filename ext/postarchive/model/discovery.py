@@ -25,15 +25,16 @@ from typing import Protocol
 from ..posts.post import normalize_name
 from .registry import Company, Registry
 
-DISCOVERY_VERSION = "1"  # part of the cache key: change it when what discovery proposes (or mention_text) changes
+DISCOVERY_VERSION = "2"  # part of the cache key: change it when what discovery proposes (or mention_text) changes
 
 NAME = r"[\u30A0-\u30FF\u4E00-\u9FFF々A-Za-z0-9&.・ー\-]"
 KATA_LATIN = r"[\u30A0-\u30FFA-Za-z0-9&.・ー\-]"
 KANJI_KATA_LATIN = r"[A-Za-z\u30A0-\u30FF\u4E00-\u9FFF々ー・]"
 LATIN_WORDS = r"[A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,4}"
-LATIN_ORG_SUFFIX = (
-    r"Inc\.?|Corp\.?|Corporation|Ltd\.?|Co\., Ltd\.|LLC|plc|AG|SE|GmbH|Holdings|Group|Labs|Technologies"
-    r"|Capital|Ventures|Partners|Robotics|Systems|Semiconductor|Bank|Foundation|Institute|University"
+LEGAL_FORM = r"Inc\.?|Corp\.?|Corporation|Ltd\.?|Co\., Ltd\.|LLC|plc|AG|SE|GmbH"  # not part of the name
+LATIN_ORG_WORD = (  # part of the name: Isomorphic Labs, Thrive Capital
+    r"Holdings|Group|Labs|Technologies|Capital|Ventures|Partners|Robotics|Systems|Semiconductor|Bank"
+    r"|Foundation|Institute|University|Research|Therapeutics|Energy|Networks|Computing|Dynamics|Intelligence"
 )
 JAPANESE_ORG_SUFFIX = (
     "ホールディングス|フィナンシャルグループ|銀行|証券|信託銀行|損保|商事|物産|工業|電機|製作所|重工|製薬|新聞社"
@@ -52,7 +53,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "X社": re.compile(rf"(?<![\u30A0-\u30FFA-Za-z0-9])({KATA_LATIN}{{2,20}}|{LATIN_WORDS})社(?![会員長内外債名屋])"),
     "Xグループ": re.compile(rf"({LATIN_WORDS}|{KATA_LATIN}{{2,20}})グループ"),
     "X大学・X省…": re.compile(rf"({KANJI_KATA_LATIN}{{1,12}}(?:{JAPANESE_ORG_SUFFIX}))(?![\u4E00-\u9FFF])"),
-    "X Inc.": re.compile(rf"({LATIN_WORDS}),? (?:{LATIN_ORG_SUFFIX})(?![A-Za-z])"),
+    "X Inc.": re.compile(rf"({LATIN_WORDS}),? (?:{LEGAL_FORM})(?![A-Za-z])"),
+    "X Labs": re.compile(rf"(?<![A-Za-z0-9])((?:[A-Z][A-Za-z0-9&.\-]* ){{1,3}}(?:{LATIN_ORG_WORD}))(?![A-Za-z])"),
     "米X": re.compile(
         rf"(?:米国?|英国?|中国|独|仏|韓国|台湾|イスラエル|インド|カナダ|フランス|ドイツ)の?({LATIN_WORDS})(?![A-Za-z0-9])"
     ),
@@ -100,6 +102,7 @@ STOP_NAMES = frozenset(
         *("ワーキング", "プロジェクト", "ユーザー", "GPU", "パートナー", "スタートアップ", "メーカー"),
         *("テック", "ベンチャー", "グループ", "The", "A", "An", "This", "Our", "New", "AI Labs", "Big Tech"),
         *("大学", "研究所", "銀行", "証券", "機構", "財団", "協会", "委員会", "省", "庁", "関係省庁", "各省庁"),
+        *("BAT", "BATH", "GAFA", "GAFAM", "FAANG", "MAGMA", "Magnificent 7"),  # nicknames of several companies
         *("Attention機構", "アテンション機構", "注意機構", "自己注意機構", "Self-Attention機構"),
         *("中央銀行", "投資銀行", "商業銀行", "地方銀行", "地銀", "都市銀行", "国立大学", "私立大学", "有名大学"),
         *("理工系大学", "名門大学", "総合大学", "大学院大学", "研究機構", "監督官庁", "規制当局", "政府機関"),
@@ -133,7 +136,7 @@ class OrgTagger(Protocol):
 
 def clean_name(raw: str) -> str:
     """NFKC, one space, no surrounding brackets or dots, no ``米``/``中国`` in front of a foreign name."""
-    name = normalize_name(raw).strip(TRIM)
+    name = normalize_name(raw).strip(TRIM).removeprefix("The ")
     return COUNTRY_PREFIX_RE.sub("", name).strip(TRIM)
 
 

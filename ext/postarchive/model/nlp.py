@@ -99,3 +99,10 @@ def name_of_run(run: list[Any], piece: str) -> tuple[str, str, int] | None:
 def load_tagger() -> OrgTagger:
     """The analyser (the dictionary takes about half a second to load): once per process, on first use."""
     return SudachiTagger()
+
+
+def release_tagger() -> None:
+    """Let the dictionary go once discovery is done (it is not needed for the rest of the build)."""
+    clear = getattr(load_tagger, "cache_clear", None)
+    if clear is not None:
+        clear()

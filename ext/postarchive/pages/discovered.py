@@ -36,6 +36,7 @@ def discover_in_posts(site: ArchiveState, config: ArchiveConfig, cache: BuildCac
 
         key = digest("discovery", DISCOVERY_VERSION, post.title, body)
         per_post.append((post.docname, cache.discovery_for(key, compute)))
+    nlp.release_tagger()
     return discovered_in(per_post, site.registry, config.discovery_min_posts)
 
 
