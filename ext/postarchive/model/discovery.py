@@ -25,7 +25,7 @@ from typing import Protocol
 from ..posts.post import normalize_name
 from .registry import Company, Registry
 
-DISCOVERY_VERSION = "2"  # part of the cache key: change it when what discovery proposes (or mention_text) changes
+DISCOVERY_VERSION = "3"  # part of the cache key: change it when what discovery proposes (or mention_text) changes
 
 NAME = r"[\u30A0-\u30FF\u4E00-\u9FFF々A-Za-z0-9&.・ー\-]"
 KATA_LATIN = r"[\u30A0-\u30FFA-Za-z0-9&.・ー\-]"
@@ -34,7 +34,7 @@ LATIN_WORDS = r"[A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,4}"
 LEGAL_FORM = r"Inc\.?|Corp\.?|Corporation|Ltd\.?|Co\., Ltd\.|LLC|plc|AG|SE|GmbH"  # not part of the name
 LATIN_ORG_WORD = (  # part of the name: Isomorphic Labs, Thrive Capital
     r"Holdings|Group|Labs|Technologies|Capital|Ventures|Partners|Robotics|Systems|Semiconductor|Bank"
-    r"|Foundation|Institute|University|Research|Therapeutics|Energy|Networks|Computing|Dynamics|Intelligence"
+    r"|Foundation|Institute|University|Research|Therapeutics|Networks|Dynamics"
 )
 JAPANESE_ORG_SUFFIX = (
     "ホールディングス|フィナンシャルグループ|銀行|証券|信託銀行|損保|商事|物産|工業|電機|製作所|重工|製薬|新聞社"
