@@ -281,3 +281,20 @@ def test_an_acronym_the_post_defines_goes_to_its_long_form() -> None:
     assert registry.companies_in("Intel Foundry Services (IFS)を通じて。IFSの顧客。") == ["Intel"]
     assert registry.companies_in("Industrial and Financial Systems (IFS)の発表。IFSは。") == ["IFS"]
     assert registry.companies_in("IFSのERP。") == ["IFS"]
+
+
+def test_discovery_and_the_boilerplate_cut_stay_linear_on_hostile_text() -> None:
+    import time
+
+    hostile = [
+        "A" * 200_000,
+        "A." * 100_000,
+        "## 関連記事\n\n" + "[" * 200_000,
+        "株式会社" * 50_000,
+        ("Google、" * 20_000) + "などの企業",
+    ]
+    for text in hostile:
+        started = time.perf_counter()
+        propose(text)
+        without_boilerplate(text)
+        assert time.perf_counter() - started < 10, text[:20]

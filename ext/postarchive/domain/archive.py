@@ -25,8 +25,8 @@ from sphinx.roles import XRefRole
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id, make_refnode
 
-from ..model.permalinks import url_key
 from ..model.kinds import ENTRY_TYPES
+from ..model.permalinks import url_key
 from ..model.schema import PostMeta
 from ..model.yomi import group_order, index_group, sort_key
 from ..posts.post import normalize_name

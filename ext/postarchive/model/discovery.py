@@ -25,12 +25,14 @@ from typing import Protocol
 from ..posts.post import normalize_name
 from .registry import Company, Registry
 
-DISCOVERY_VERSION = "3"  # part of the cache key: change it when what discovery proposes (or mention_text) changes
+DISCOVERY_VERSION = "4"  # part of the cache key: change it when what discovery proposes (or mention_text) changes
 
 NAME = r"[\u30A0-\u30FF\u4E00-\u9FFF々A-Za-z0-9&.・ー\-]"
 KATA_LATIN = r"[\u30A0-\u30FFA-Za-z0-9&.・ー\-]"
 KANJI_KATA_LATIN = r"[A-Za-z\u30A0-\u30FF\u4E00-\u9FFF々ー・]"
 LATIN_WORDS = r"[A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,4}"
+# a Latin name starts a word: without it, a long run of capitals is tried from every letter (quadratic)
+WORD_START = r"(?<![A-Za-z0-9&.\-])"
 LEGAL_FORM = r"Inc\.?|Corp\.?|Corporation|Ltd\.?|Co\., Ltd\.|LLC|plc|AG|SE|GmbH"  # not part of the name
 LATIN_ORG_WORD = (  # part of the name: Isomorphic Labs, Thrive Capital
     r"Holdings|Group|Labs|Technologies|Capital|Ventures|Partners|Robotics|Systems|Semiconductor|Bank"
@@ -49,16 +51,18 @@ ORG_CONTEXT = (
 )
 PATTERNS: dict[str, re.Pattern[str]] = {
     "株式会社X": re.compile(rf"(?:株式会社|\(株\)|㈱)\s?({LATIN_WORDS}|{NAME}{{2,20}})"),
-    "X株式会社": re.compile(rf"({LATIN_WORDS}|{NAME}{{2,20}})\s?(?:株式会社|\(株\)|㈱)"),
-    "X社": re.compile(rf"(?<![\u30A0-\u30FFA-Za-z0-9])({KATA_LATIN}{{2,20}}|{LATIN_WORDS})社(?![会員長内外債名屋])"),
-    "Xグループ": re.compile(rf"({LATIN_WORDS}|{KATA_LATIN}{{2,20}})グループ"),
+    "X株式会社": re.compile(rf"({WORD_START}{LATIN_WORDS}|{NAME}{{2,20}})\s?(?:株式会社|\(株\)|㈱)"),
+    "X社": re.compile(
+        rf"(?<![\u30A0-\u30FFA-Za-z0-9&.\-])({KATA_LATIN}{{2,20}}|{LATIN_WORDS})社(?![会員長内外債名屋])"
+    ),
+    "Xグループ": re.compile(rf"({WORD_START}{LATIN_WORDS}|{KATA_LATIN}{{2,20}})グループ"),
     "X大学・X省…": re.compile(rf"({KANJI_KATA_LATIN}{{1,12}}(?:{JAPANESE_ORG_SUFFIX}))(?![\u4E00-\u9FFF])"),
-    "X Inc.": re.compile(rf"({LATIN_WORDS}),? (?:{LEGAL_FORM})(?![A-Za-z])"),
-    "X Labs": re.compile(rf"(?<![A-Za-z0-9])((?:[A-Z][A-Za-z0-9&.\-]* ){{1,3}}(?:{LATIN_ORG_WORD}))(?![A-Za-z])"),
+    "X Inc.": re.compile(rf"{WORD_START}({LATIN_WORDS}),? (?:{LEGAL_FORM})(?![A-Za-z])"),
+    "X Labs": re.compile(rf"{WORD_START}((?:[A-Z][A-Za-z0-9&.\-]* ){{1,3}}(?:{LATIN_ORG_WORD}))(?![A-Za-z])"),
     "米X": re.compile(
         rf"(?:米国?|英国?|中国|独|仏|韓国|台湾|イスラエル|インド|カナダ|フランス|ドイツ)の?({LATIN_WORDS})(?![A-Za-z0-9])"
     ),
-    "X+文脈": re.compile(rf"(?<![A-Za-z0-9])({LATIN_WORDS}|{KATAKANA_NAME})(?={ORG_CONTEXT})"),
+    "X+文脈": re.compile(rf"{WORD_START}({LATIN_WORDS}|{KATAKANA_NAME})(?={ORG_CONTEXT})"),
 }
 # "X、Y、Z などの企業": a list the text itself says is one of organisations
 LIST_CUE = (

@@ -23,12 +23,16 @@ LINK_RE = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
 LIST_ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 RULE_RE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 MARKUP_CHARS = set("#*_>|`~ \t　→←・:：、。!！?？()（）「」-")
+LINK_LINE_MAX = 2_000
 BLURB_MAX = 80  # a book's one-line blurb under its link; longer or sentence-ending paragraphs are prose
 
 
 def is_link_line(line: str) -> bool:
-    """A line that holds links and nothing else but markup (``### [Book](url)``, ``**[Book](url)**``, ``- [Post](/…)``)."""
-    if not LINK_RE.search(line):
+    """A line that holds links and nothing else but markup (``### [Book](url)``, ``**[Book](url)**``, ``- [Post](/…)``).
+
+    Lines longer than :data:`LINK_LINE_MAX` are prose (and are never searched: ``[[[[…`` would be quadratic).
+    """
+    if len(line) > LINK_LINE_MAX or not LINK_RE.search(line):
         return False
     rest = LINK_RE.sub("", line)
     return all(char in MARKUP_CHARS for char in rest)
