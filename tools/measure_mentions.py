@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from postarchive.config import ArchiveConfig
 from postarchive.model.mentions import mention_text
 from postarchive.model.registry import Registry, load_registry
 from postarchive.posts.liquid import remove_liquid
@@ -66,15 +67,15 @@ def analyse(posts_dir: Path, registry: Registry) -> list[PostResult]:
     for path in sorted(posts_dir.iterdir()):
         if path.suffix.lower() not in (".md", ".markdown"):
             continue
-        post = read_post(path).post
+        post = read_post(path, tz=ArchiveConfig().tz).post
         if post is None:
             continue
         body = remove_liquid(post.body).text
         text = mention_text(post, body)
-        # the text a reader reads (no link URLs, no boilerplate book boxes), matched independently
-        raw = mention_text(post, body) + "\n" + " ".join(post.tags)
-        named = {target for target, pattern in TARGETS.items() if pattern.search(raw)}
-        results.append(PostResult(path.name, text, named, registry.companies_in(text, post.tags)))
+        # the text a reader reads (no link URLs, no boilerplate book boxes), matched independently; tags
+        # never name a company (issue 17)
+        named = {target for target, pattern in TARGETS.items() if pattern.search(text)}
+        results.append(PostResult(path.name, text, named, registry.companies_in(text)))
     return results
 
 

@@ -1,103 +1,76 @@
 """The ``postarchive`` command.
 
-``postarchive companies suggest`` lists organisation names that posts use often but the registry
-lacks, so an editor can grow ``docs/companies.yml``::
+``postarchive companies suggest`` lists organisation names that posts use but the registry lacks (what
+the build's discovery finds: organisation patterns such as ``株式会社X``, ``X社``, ``X大学``, ``X Inc.``, and
+SudachiPy's proper nouns in an organisation's context), with counts and example sentences, so an editor
+can grow ``docs/companies.yml``; ``postarchive companies add NAME`` prints (or appends) an entry for it::
 
     postarchive companies suggest --posts posts --registry docs/companies.yml --min-count 2
-
-Patterns: ``株式会社X``, ``X株式会社``, ``X社``, ``Xグループ``, ``X Inc./Corp./Ltd./LLC`` and katakana or
-Latin names in 「」. Names the registry already knows (as a name or alias, or fully covered by a
-mention) are left out.
+    postarchive companies add 株式会社テストフーズ --kind private --write
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model.kinds import GENERATED_ROOTS, MANIFEST
-from .model.registry import Company, Registry, load_registry
-from .posts.post import normalize_name
+import yaml
 
-NAME = r"[\u30A0-\u30FF\u4E00-\u9FFF々A-Za-z0-9&.・ー\-]"
-KATA_LATIN = r"[\u30A0-\u30FFA-Za-z0-9&.・ー\-]"
-LATIN_WORDS = r"[A-Z][A-Za-z0-9&.\-]*(?: [A-Z][A-Za-z0-9&.\-]*){0,4}"
-PATTERNS: dict[str, re.Pattern[str]] = {
-    "株式会社X": re.compile(rf"(?:株式会社|\(株\)|㈱)\s?({LATIN_WORDS}|{NAME}{{2,20}})"),
-    "X株式会社": re.compile(rf"({LATIN_WORDS}|{NAME}{{2,20}})\s?(?:株式会社|\(株\)|㈱)"),
-    "X社": re.compile(rf"(?<![\u30A0-\u30FFA-Za-z0-9])({KATA_LATIN}{{2,20}}|{LATIN_WORDS})社(?![会員長内外債名屋])"),
-    "Xグループ": re.compile(rf"({LATIN_WORDS}|{NAME}{{2,20}}?)グループ"),
-    "X Inc.": re.compile(
-        rf"({LATIN_WORDS}),? (?:Inc\.?|Corp\.?|Corporation|Ltd\.?|Co\., Ltd\.|LLC|plc|AG|SE)(?![A-Za-z])"
-    ),
-    "「X」": re.compile(r"「([\u30A0-\u30FF・ー]{3,20}|[A-Z][A-Za-z0-9&.\- ]{1,30})」"),
-}
-# words that the patterns catch but that never name an organisation (自社グループ, 研究グループ, 「データ」…)
-STOP_NAMES = {
-    *"同各当自他弊御両本親子新",
-    *("自社", "同社", "当社", "他社", "各社", "大手", "企業", "事業", "研究", "業界", "世界", "民族", "作家"),
-    *("ワーキング", "プロジェクト", "ユーザー", "AI", "GPU"),
-}
+from .model.discovery import PATTERNS, clean_name, known, propose, unknown
+from .model.kinds import GENERATED_ROOTS, MANIFEST
+from .model.registry import KINDS, Company, Registry, load_registry
 
 
 @dataclass
 class Suggestion:
     name: str
-    count: int = 0
-    posts: set[str] = field(default_factory=set)
-    patterns: set[str] = field(default_factory=set)
-
-
-def clean_candidate(raw: str) -> str:
-    name = normalize_name(raw).strip(" ・-.")
-    return name
-
-
-def known(name: str, registry: Registry) -> bool:
-    if registry.lookup(name) is not None:
-        return True
-    covered = sum(m.end - m.start for m in registry.find_mentions(name))
-    return covered >= len(name.replace(" ", "")) - 1
+    count: int = 0  # mentions over every post
+    posts: set[str] = field(default_factory=set)  # posts whose text names it
+    patterns: set[str] = field(default_factory=set)  # what proposed it (pattern names, tagger labels)
+    examples: list[tuple[str, str]] = field(default_factory=list)  # (post, sentence)
 
 
 def suggest(
-    texts: Iterable[tuple[str, str]], registry: Registry, patterns: Iterable[str] = PATTERNS
+    texts: Iterable[tuple[str, str]],
+    registry: Registry,
+    patterns: Iterable[str] = PATTERNS,
+    tagger: object | None = None,
 ) -> list[Suggestion]:
     """``texts`` = (post name, text) pairs → unknown organisation names, most posts first.
 
-    Candidates come from the patterns; their frequency is then counted over every post with the
-    same mention finder as the archive (so ``Oracle`` counts wherever it is named, not only in
-    ``Oracle Corp.``).
+    Candidates come from discovery (:func:`~postarchive.model.discovery.propose`); their frequency is
+    then counted over every post with the archive's mention finder (so ``Oracle`` counts wherever it is
+    named, not only in ``Oracle Corp.``).
     """
     corpus = list(texts)
     found: dict[str, Suggestion] = {}
-    for _post_name, text in corpus:
-        for pattern_name in patterns:
-            for match in PATTERNS[pattern_name].finditer(text):
-                name = clean_candidate(match.group(1))
-                if len(name) < 2 or name in STOP_NAMES or name.isdigit():
-                    continue
-                found.setdefault(name, Suggestion(name)).patterns.add(pattern_name)
-    unknown = {name: s for name, s in found.items() if not known(name, registry)}
-    counter = Registry(tuple(Company(name=name, reading=name) for name in unknown))
+    products = registry.product_registry
+    for post_name, text in corpus:
+        candidates = propose(text, tagger, patterns)  # type: ignore[arg-type]
+        for candidate in unknown(candidates, registry, lambda name: known(name, products)):
+            suggestion = found.setdefault(candidate.name, Suggestion(candidate.name))
+            suggestion.patterns.add(candidate.source)
+            if len(suggestion.examples) < 3:
+                suggestion.examples.append((post_name, candidate.sentence))
+    counter = Registry(tuple(Company(name=name, reading=name) for name in found))
     for post_name, text in corpus:
         for mention in counter.find_mentions(text):
-            suggestion = unknown[mention.company]
+            suggestion = found[mention.company]
             suggestion.count += 1
             suggestion.posts.add(post_name)
-    result = [s for s in unknown.values() if s.posts]
-    # names seen through an organisation pattern first; 「X」 alone is a weaker hint (often a product or a concept)
-    result.sort(key=lambda s: (s.patterns == {"「X」"}, -len(s.posts), -s.count, s.name))
+    result = [s for s in found.values() if s.posts]
+    result.sort(key=lambda s: (-len(s.posts), -s.count, s.name))
     return result
 
 
 def read_texts(posts_dir: Path) -> Iterable[tuple[str, str]]:
+    """(file name, the text the build looks for organisations in) of every post."""
     from .config import ArchiveConfig
+    from .model.mentions import mention_text
     from .posts.reading import read_post
 
     for path in sorted(posts_dir.iterdir()):
@@ -105,7 +78,7 @@ def read_texts(posts_dir: Path) -> Iterable[tuple[str, str]]:
             continue
         result = read_post(path, tz=ArchiveConfig().tz)
         if result.post is not None:
-            yield path.name, result.post.title + "\n" + result.post.body
+            yield path.name, mention_text(result.post, result.post.body)
 
 
 def companies_suggest(args: argparse.Namespace) -> int:
@@ -117,7 +90,14 @@ def companies_suggest(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"{problem.location()}: {problem.message}", file=sys.stderr)
     patterns = args.pattern or list(PATTERNS)
-    suggestions = [s for s in suggest(read_texts(posts_dir), registry, patterns) if len(s.posts) >= args.min_count]
+    tagger = None
+    if not args.no_nlp:
+        from .model import nlp
+
+        tagger = nlp.load_tagger()
+    suggestions = [
+        s for s in suggest(read_texts(posts_dir), registry, patterns, tagger) if len(s.posts) >= args.min_count
+    ]
     suggestions = suggestions[: args.limit] if args.limit else suggestions
     if args.json:
         rows = [
@@ -126,7 +106,7 @@ def companies_suggest(args: argparse.Namespace) -> int:
                 "posts": len(s.posts),
                 "count": s.count,
                 "patterns": sorted(s.patterns),
-                "examples": sorted(s.posts)[: args.examples],
+                "examples": [{"post": post, "sentence": sentence} for post, sentence in s.examples[: args.examples]],
             }
             for s in suggestions
         ]
@@ -135,11 +115,62 @@ def companies_suggest(args: argparse.Namespace) -> int:
     if not suggestions:
         print("レジストリにない頻出の組織名は見つかりませんでした。")
         return 0
-    print(f"{'記事数':>4} {'出現':>4}  名前  [パターン]  例")
+    print(f"{'記事数':>4} {'出現':>4}  名前  [見つけ方]")
     for s in suggestions:
-        examples = ", ".join(sorted(s.posts)[: args.examples])
-        print(f"{len(s.posts):>6} {s.count:>6}  {s.name}  [{' '.join(sorted(s.patterns))}]  {examples}")
+        print(f"{len(s.posts):>6} {s.count:>6}  {s.name}  [{' '.join(sorted(s.patterns))}]")
+        for post, sentence in s.examples[: args.examples]:
+            print(f"{'':>16}{post}: {sentence}")
     return 0
+
+
+def entry_skeleton(name: str, kind: str) -> str:
+    """A ``companies.yml`` entry for ``name`` with its reading filled in (pykakasi), for the editor to finish."""
+    from .model.yomi import reading_of
+
+    entry = {
+        "name": name,
+        "reading": reading_of(name),
+        "aliases": [],
+        "kind": kind,
+        "description": "",
+    }
+    text = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+    return "\n".join("  " + line if line else line for line in text.splitlines()) + "\n"
+
+
+def companies_add(args: argparse.Namespace) -> int:
+    name = clean_name(args.name)
+    for prefix in ("株式会社", "(株)"):
+        name = name.removeprefix(prefix).removesuffix(prefix).strip()
+    if not name:
+        print("postarchive: 名前が空です", file=sys.stderr)
+        return 2
+    path = Path(args.registry)
+    registry, _ = load_registry(path)
+    existing = registry.lookup(name)
+    if existing is not None:
+        print(f"postarchive: {name} は登録済みです ({existing.name}, {path}:{existing.line})", file=sys.stderr)
+        return 1
+    skeleton = entry_skeleton(name, args.kind)
+    if not args.write:
+        print(skeleton, end="")
+        return 0
+    append_company(path, skeleton)
+    print(f"{path} に {name} を追加しました (reading と description を確かめてください)")
+    return 0
+
+
+def append_company(path: Path, skeleton: str) -> None:
+    """Put the entry at the end of the ``companies:`` list (before ``products:`` when the file has one)."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else "companies:\n"
+    lines = text.splitlines(keepends=True)
+    at = next((i for i, line in enumerate(lines) if line.startswith("products:")), len(lines))
+    while at > 0 and (not lines[at - 1].strip() or lines[at - 1].startswith("#")):
+        at -= 1
+    head = "".join(lines[:at])
+    if head and not head.endswith("\n"):
+        head += "\n"
+    path.write_text(head + skeleton + "".join(lines[at:]), encoding="utf-8")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     companies = commands.add_parser("companies", help="企業・組織レジストリ")
     company_commands = companies.add_subparsers(dest="subcommand", required=True)
     suggest_parser = company_commands.add_parser(
-        "suggest", help="記事に頻出するがレジストリにない組織名を挙げる (株式会社X, X社, Xグループ, X Inc., 「X」)"
+        "suggest",
+        help="記事に出るがレジストリにない組織名を、記事数・例文つきで挙げる (ビルドの未登録組織と同じ見つけ方)",
     )
     suggest_parser.add_argument("--posts", default="posts", help="Jekyll の記事フォルダ (既定: posts)")
     suggest_parser.add_argument(
@@ -156,12 +188,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     suggest_parser.add_argument("--min-count", type=int, default=2, help="この数以上の記事に出る名前だけ (既定: 2)")
     suggest_parser.add_argument("--limit", type=int, default=0, help="最大件数 (0 = すべて)")
-    suggest_parser.add_argument("--examples", type=int, default=3, help="例として挙げる記事の数")
+    suggest_parser.add_argument("--examples", type=int, default=2, help="例文の数")
+    suggest_parser.add_argument("--no-nlp", action="store_true", help="SudachiPy を使わずパターンだけで探す")
     suggest_parser.add_argument("--json", action="store_true", help="JSON で出力")
     suggest_parser.add_argument(
         "--pattern", action="append", choices=list(PATTERNS), help="使うパターン (繰り返し可, 既定: すべて)"
     )
     suggest_parser.set_defaults(handler=companies_suggest)
+    add_parser = company_commands.add_parser(
+        "add", help="レジストリの項目のひな形 (読みつき) を出す; --write で companies.yml に追記する"
+    )
+    add_parser.add_argument("name", help="組織名 (株式会社 は外します)")
+    add_parser.add_argument("--registry", default="docs/companies.yml", help="レジストリ (既定: docs/companies.yml)")
+    add_parser.add_argument("--kind", default="private", choices=list(KINDS), help="種別 (既定: private)")
+    add_parser.add_argument("--write", action="store_true", help="レジストリの companies: の末尾に追記する")
+    add_parser.set_defaults(handler=companies_add)
     paths_parser = commands.add_parser(
         "paths", help="生成ページのフォルダ (docs/ からの相対パス): Makefile の clean と make serve が使う"
     )

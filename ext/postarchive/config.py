@@ -62,6 +62,21 @@ class ArchiveConfig:
             "rebuild": "env",
         },
     )
+    discovery: bool = field(
+        default=True,
+        metadata={
+            "help": "レジストリにない組織名を記事から見つけ (SudachiPy と 株式会社X などのパターン)、未登録の企業・組織ページを作る",
+            "rebuild": "env",
+        },
+    )
+    discovery_min_posts: int = field(
+        default=2,
+        metadata={
+            "help": "見つけた組織名がこの数以上の記事に出るとき、未登録の項目を作る",
+            "rebuild": "env",
+            "validator": _positive,
+        },
+    )
     max_post_bytes: int = field(
         default=2_000_000,
         metadata={"help": "これより大きい記事ファイルは読まずに報告する", "rebuild": "env", "validator": _positive},

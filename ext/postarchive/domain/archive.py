@@ -25,7 +25,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
-from ..model.kinds import entry_anchor
+from ..model.kinds import ENTRY_TYPES, entry_anchor
 from ..model.permalinks import url_key
 from ..model.schema import PostMeta
 from ..model.yomi import group_order, index_group, sort_key
@@ -33,12 +33,6 @@ from ..posts.post import normalize_name
 
 BLOG_PAGE_MARK = "\u2197"  # ↗: the link leaves the archive for the blog's site
 BLOG_PAGE_TITLE = "ブログのページ (アーカイブの外)"
-ENTRY_TYPES = {
-    "company": "企業・組織",
-    "tag": "タグ",
-    "category": "カテゴリ",
-    "author": "著者",
-}
 
 
 class Entry(NamedTuple):

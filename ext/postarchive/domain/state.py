@@ -13,6 +13,7 @@ from typing import Any
 
 from sphinx.environment import BuildEnvironment
 
+from ..model.discovery import Discovered
 from ..model.nav import NavTree
 from ..model.permalinks import JekyllSite
 from ..model.registry import Registry
@@ -34,6 +35,8 @@ class ArchiveState:
     page_data: dict[str, PostPageData] = field(default_factory=dict)
     registry: Registry = field(default_factory=Registry)
     companies: dict[str, list[str]] = field(default_factory=dict)  # docname → canonical names, first mention first
+    products: dict[str, list[str]] = field(default_factory=dict)  # docname → product names, first mention first
+    discovered: list[Discovered] = field(default_factory=list)  # unregistered organisations, most posts first
     line_shift: dict[str, int] = field(default_factory=dict)  # docname → post line minus page line
     jekyll: JekyllSite = field(default_factory=JekyllSite)  # the blog's URL settings (its _config.yml)
     nav: NavTree | None = None  # the sidebar's years → months → posts

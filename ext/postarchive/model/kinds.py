@@ -21,11 +21,12 @@ class EntryKind:
     objtype: str
     label: str
     folder: str
-    post_field: str  # the Post attribute holding these names ("" for companies: found in the text)
+    post_field: str  # the Post attribute holding these names ("" for companies and products: found in the text)
 
 
 ENTRY_KINDS: tuple[EntryKind, ...] = (
     EntryKind("company", "企業・組織", "companies", ""),
+    EntryKind("product", "製品・サービス", "products", ""),  # found in the text, from the registry's products:
     EntryKind("tag", "タグ", "tags", "tags"),
     EntryKind("category", "カテゴリ", "categories", "categories"),
     EntryKind("author", "著者", "authors", "author"),

@@ -17,9 +17,68 @@ from ..posts.post import Post
 FENCE_OPEN_RE = re.compile(r"^(?:```|~~~)", re.MULTILINE)
 LINK_DESTINATION_RE = re.compile(r"\]\((?:<[^<>\n]*>|[^)\s\]]*+)(?:\s+\"[^\"\n]*\")?\)")
 BARE_URL_RE = re.compile(r"<?https?://[^\s<>)\]]+>?")
-HEADING_RE = re.compile(r"^(#{1,6})[ \t]+([^\n]*)$", re.MULTILINE)
 # Boilerplate the blog appends to posts (links to other posts, affiliate book boxes): not what the post talks about
 SKIP_SECTIONS = ("関連記事", "あわせて読みたい", "この記事に関連するおすすめ書籍", "おすすめ書籍")
+LINK_RE = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
+LIST_ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+RULE_RE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+MARKUP_CHARS = set("#*_>|`~ \t　→←・:：、。!！?？()（）「」-")
+LINK_LINE_MAX = 2_000
+BLURB_MAX = 80  # a book's one-line blurb under its link; longer or sentence-ending paragraphs are prose
+
+
+def is_link_line(line: str) -> bool:
+    """A line that holds links and nothing else but markup (``### [Book](url)``, ``**[Book](url)**``, ``- [Post](/…)``).
+
+    Lines longer than :data:`LINK_LINE_MAX` are prose (and are never searched: ``[[[[…`` would be quadratic).
+    """
+    if len(line) > LINK_LINE_MAX or not LINK_RE.search(line):
+        return False
+    rest = LINK_RE.sub("", line)
+    return all(char in MARKUP_CHARS for char in rest)
+
+
+def is_boilerplate_block(block: list[str], after_item: bool) -> bool:
+    """A paragraph of a reading list: an item (list item or link line), a note (※…), a rule, or an item's blurb."""
+    first = block[0].strip().strip("*_ ")
+    if LIST_ITEM_RE.match(block[0]) or is_link_line(block[0]) or RULE_RE.match(block[0]) or first.startswith("※"):
+        return True
+    text = " ".join(line.strip() for line in block)
+    return after_item and len(text) <= BLURB_MAX and not re.search(r"[。！？]", text)
+
+
+def reading_list_end(lines: list[str], start: int, level: int) -> tuple[int, list[tuple[int, int]]]:
+    """From the line after a 関連記事/おすすめ書籍 heading: the lines to drop, and where the section ends.
+
+    The section runs to the next heading of the same or a higher level, or to a heading that is not a link
+    (``### 6. …`` after the list is the post again). Inside it, paragraphs that are list items, link lines,
+    ※ notes, rules or an item's blurb are dropped; every other paragraph (prose) is kept.
+    """
+    drop: list[tuple[int, int]] = []
+    index = start
+    after_item = False
+    while index < len(lines):
+        line = lines[index]
+        heading = HEADING_LINE_RE.match(line)
+        if heading and (len(heading.group(1)) <= level or not is_link_line(line)):
+            break
+        if not line.strip():
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and lines[end].strip() and not HEADING_LINE_RE.match(lines[end]):
+            end += 1
+        block = lines[index:end]
+        if is_boilerplate_block(block, after_item):
+            drop.append((index, end))
+            after_item = not RULE_RE.match(block[0])
+        else:
+            after_item = False
+        index = end
+    return index, drop
+
+
+HEADING_LINE_RE = re.compile(r"^(#{1,6})[ \t]+(.*)$")  # the text is stripped of closing #s after (linear)
 
 
 def fenced_blocks(body: str) -> Iterator[tuple[int, int]]:
@@ -62,21 +121,22 @@ def without_fences(body: str) -> str:
 
 
 def without_boilerplate(body: str) -> str:
-    """Drop sections whose heading is in :data:`SKIP_SECTIONS` (down to the next heading of the same level)."""
-    headings = [(match.start(), len(match.group(1)), match.group(2)) for match in HEADING_RE.finditer(body)]
-    drop: list[tuple[int, int]] = []
-    for index, (start, level, text) in enumerate(headings):
-        if text.rstrip(" \t#").strip() not in SKIP_SECTIONS:
+    """Drop the reading lists of :data:`SKIP_SECTIONS` sections, keeping any prose that follows them."""
+    lines = body.split("\n")
+    dropped = [False] * len(lines)
+    index = 0
+    while index < len(lines):
+        heading = HEADING_LINE_RE.match(lines[index])
+        if heading is None or heading.group(2).rstrip(" \t#").strip() not in SKIP_SECTIONS:
+            index += 1
             continue
-        end = len(body)
-        for following, following_level, _ in headings[index + 1 :]:
-            if following_level <= level:
-                end = following
-                break
-        drop.append((start, end))
-    for start, end in reversed(drop):
-        body = body[:start] + "\n" + body[end:]
-    return body
+        dropped[index] = True
+        end, drop = reading_list_end(lines, index + 1, len(heading.group(1)))
+        for first, last in drop:
+            for line in range(first, last):
+                dropped[line] = True
+        index = max(end, index + 1)
+    return "\n".join("" if gone else line for line, gone in zip(lines, dropped, strict=True))
 
 
 def mention_text(post: Post, body: str) -> str:

@@ -36,8 +36,17 @@ KINDS = {
     "association": "団体",
 }
 FIELDS = ("name", "reading", "aliases", "exclude", "kind", "market", "ticker", "parent", "description", "url")
+PRODUCT_FIELDS = ("name", "reading", "aliases", "exclude", "maker", "description", "url")
+PRODUCT_KIND = "product"  # entries of the ``products:`` section
+UNREGISTERED_KIND = "unregistered"  # organisations discovery found in posts (not in the file)
+KIND_LABELS = {**KINDS, PRODUCT_KIND: "製品・サービス", UNREGISTERED_KIND: "未登録"}
 CASE_INSENSITIVE_MIN_LENGTH = 6
+KANA_BOUNDARY_MAX_LENGTH = 2
 _ASCII_UPPER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+# "Long Form Name (ACR)": a long Latin name, then its acronym in brackets
+ACRONYM_RE = re.compile(
+    r"([A-Z][A-Za-z0-9&.\-]*(?: (?:[A-Z][A-Za-z0-9&.\-]*|and|of|for|the)){1,8}) ?[(（]([A-Z][A-Z0-9&\-]{1,9})[)）]"
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class Company:
     market: str = ""
     ticker: str = ""
     parent: str = ""
+    maker: str = ""  # products: the registry name of the company that makes it
     description: str = ""
     url: str = ""
     line: int = 0  # 1-based line of the entry in the registry file
@@ -61,7 +71,12 @@ class Company:
 
     @property
     def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def unregistered(self) -> bool:
+        """Found by discovery in posts, not written in the registry (shown as 未登録)."""
+        return self.kind == UNREGISTERED_KIND
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,32 @@ def match_key(text: str) -> str:
     return normalize_name(text).translate(_ASCII_UPPER)
 
 
+def exact_case(spelling: str) -> bool:
+    """Short Latin spellings match case exactly (``Apple``, not ``apple``)."""
+    return spelling.isascii() and len(spelling) < CASE_INSENSITIVE_MIN_LENGTH
+
+
+def same_spelling(one: str, other: str) -> bool:
+    """Two spellings the finder cannot tell apart (so one of them is redundant).
+
+    ``ARM`` and ``Arm`` are different spellings (short ones match case exactly); ``NVIDIA`` and
+    ``Nvidia`` are the same one.
+    """
+    one, other = normalize_name(one), normalize_name(other)
+    if exact_case(one) or exact_case(other):
+        return one == other
+    return match_key(one) == match_key(other)
+
+
+def is_katakana(char: str) -> bool:
+    return "\u30a1" <= char <= "\u30fa" or char == "ー"
+
+
+def needs_kana_boundary(spelling: str) -> bool:
+    """Katakana spellings of two characters (``メタ``, ``セガ``) are whole katakana words only (not ``メタバース``)."""
+    return len(spelling) <= KANA_BOUNDARY_MAX_LENGTH and all(is_katakana(char) for char in spelling)
+
+
 def is_word_char(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "_")
 
@@ -96,6 +137,8 @@ def is_word_char(char: str) -> bool:
 class Registry:
     companies: tuple[Company, ...] = ()
     path: Path | None = None
+    products: tuple[Company, ...] = ()  # the ``products:`` section (kind ``product``, each with a maker)
+    _products: Registry | None = field(default=None, repr=False)
     _lookup: dict[str, Company] = field(default_factory=dict, repr=False)
     _by_name: dict[str, Company] = field(default_factory=dict, repr=False)
     _automaton: Any = field(default=None, repr=False)
@@ -107,8 +150,28 @@ class Registry:
                 self._lookup.setdefault(match_key(spelling), company)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled (the build cache) without the automaton: it is rebuilt on first use."""
-        return {**self.__dict__, "_automaton": None}
+        """Pickled (the build cache) without the automata: they are rebuilt on first use."""
+        return {**self.__dict__, "_automaton": None, "_products": None}
+
+    def with_entries(self, extra: Sequence[Company]) -> Registry:
+        """This registry plus ``extra`` entries (discovered organisations), same products."""
+        if not extra:
+            return self
+        return Registry((*self.companies, *extra), self.path, self.products)
+
+    @property
+    def product_registry(self) -> Registry:
+        """The products as a registry of their own (their own finder: a product never hides a company)."""
+        if self._products is None:
+            self._products = Registry(self.products, self.path)
+        return self._products
+
+    def products_in(self, text: str) -> list[str]:
+        """Product names, in order of first mention in ``text``."""
+        return list(dict.fromkeys(m.company for m in self.product_registry.find_mentions(text)))
+
+    def products_of(self, maker: str) -> list[Company]:
+        return [product for product in self.products if product.maker == maker]
 
     @property
     def by_name(self) -> dict[str, Company]:
@@ -138,23 +201,47 @@ class Registry:
     def find_mentions(self, text: str) -> list[Mention]:
         return self.finder().find(text)
 
-    def companies_in(self, text: str, tags: Iterable[str] = ()) -> list[str]:
-        """Canonical names, in order of first mention in ``text``, then companies named by ``tags``.
+    def companies_in(self, text: str) -> list[str]:
+        """Canonical names, in order of first mention in ``text``.
 
+        Tags never add a company: a tag is a topic (``xAI`` on a post about explainable AI), not a mention.
         A mention of an entry whose matched text also spells one of its ancestors names that ancestor
         too (``Amazon Web Services`` → AWS and Amazon; ``Google DeepMind`` → Google DeepMind and Google),
         listed right after it.
         """
         names: dict[str, None] = {}
-        for mention in self.find_mentions(text):
-            names.setdefault(mention.company)
+        mentions = self.find_mentions(text)
+        tied = self.tied_acronyms(text, mentions)
+        for mention in mentions:
+            company = tied.get(mention.alias, mention.company)
+            if not company:
+                continue
+            names.setdefault(company)
+            if company != mention.company:
+                continue
             for ancestor in self.ancestors_spelled(mention.company, text[mention.start : mention.end]):
                 names.setdefault(ancestor)
-        for tag in tags:
-            company = self.lookup(tag)
-            if company is not None:
-                names.setdefault(company.name)
         return list(names)
+
+    def tied_acronyms(self, text: str, mentions: Sequence[Mention]) -> dict[str, str]:
+        """Acronyms ``text`` defines as another name's: ``acronym → the entry the long form names`` ("" if none).
+
+        In ``Intel Foundry Services (IFS)`` the acronym is not the Swedish IFS of the registry: its bare uses
+        later in the post go to what the long form names (Intel), not to the entry that spells ``IFS``.
+        ``Industrial and Financial Systems (IFS)`` spells that entry itself and ties nothing.
+        """
+        tied: dict[str, str] = {}
+        for match in ACRONYM_RE.finditer(text):
+            long_form, acronym = match.group(1), normalize_name(match.group(2))
+            entry = self.lookup(acronym)
+            if entry is None or acronym in tied:
+                continue
+            own = [match_key(s) for s in entry.spellings if normalize_name(s) != acronym]
+            if any(contains_word(match_key(long_form), spelling) for spelling in own):
+                continue
+            inside = [m for m in mentions if match.start(1) <= m.start and m.end <= match.end(1)]
+            tied[acronym] = next((m.company for m in inside if m.company != entry.name), "")
+        return tied
 
     def ancestors_spelled(self, name: str, matched: str) -> list[str]:
         """Ancestors of ``name`` (parent, grandparent…) one of whose spellings is a whole word of ``matched``."""
@@ -276,6 +363,7 @@ class _Key:
     exact_case: str  # when non-empty, the NFKC spelling the original must equal (short Latin aliases)
     left_boundary: bool
     right_boundary: bool
+    kana_boundary: bool = False  # short katakana spellings: no katakana right before or after
 
 
 class MentionFinder:
@@ -290,9 +378,7 @@ class MentionFinder:
                 key = match_key(normal)
                 if not key:
                     continue
-                exact = ""
-                if not exclude and normal.isascii() and len(normal) < CASE_INSENSITIVE_MIN_LENGTH:
-                    exact = normal
+                exact = normal if not exclude and exact_case(normal) else ""
                 keys.setdefault(key, []).append(
                     _Key(
                         company.name,
@@ -302,6 +388,7 @@ class MentionFinder:
                         exact,
                         is_word_char(key[0]),
                         is_word_char(key[-1]),
+                        not exclude and needs_kana_boundary(key),
                     )
                 )
         for key, values in keys.items():
@@ -326,6 +413,10 @@ class MentionFinder:
                 if key.left_boundary and start > 0 and is_word_char(text[start - 1]):
                     continue
                 if key.right_boundary and end < len(text) and is_word_char(text[end]):
+                    continue
+                if key.kana_boundary and (
+                    (start > 0 and is_katakana(text[start - 1])) or (end < len(text) and is_katakana(text[end]))
+                ):
                     continue
                 if key.exclude:
                     excluded.setdefault(key.company, []).append((start, end))
@@ -372,130 +463,157 @@ def _string_list(node: yaml.Node) -> list[str]:
     raise ValueError("文字列のリストが必要です")
 
 
-def parse_registry(text: str, path: Path) -> tuple[Registry, list[RegistryProblem]]:
-    """Parse registry YAML; bad entries are left out and reported with their line."""
-    problems: list[RegistryProblem] = []
-
-    def problem(node: yaml.Node | None, subtype: str, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else None
-        problems.append(RegistryProblem(path, line, subtype, message))
-
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problems.append(
-            RegistryProblem(path, mark.line + 1 if mark else None, "registry", f"YAML として読めません: {error}")
-        )
-        return Registry(path=path), problems
-    if root is None:
-        return Registry(path=path), problems
-    items_node: yaml.Node | None = None
+def _section(root: yaml.Node, key: str) -> yaml.Node | None:
     if isinstance(root, yaml.MappingNode):
         for key_node, value_node in root.value:
-            if _scalar(key_node) == "companies":
-                items_node = value_node
-    elif isinstance(root, yaml.SequenceNode):
-        items_node = root
-    if not isinstance(items_node, yaml.SequenceNode):
-        problem(root, "registry", "最上位に companies: のリストが必要です")
-        return Registry(path=path), problems
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return value_node
+    return None
 
-    entries: list[tuple[Company, yaml.Node, dict[str, yaml.Node]]] = []
-    parent_lines: dict[str, int] = {}
-    for item in items_node.value:
+
+class _Parser:
+    """One registry file's entries, problems reported as they are met."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[RegistryProblem] = []
+        self.owner: dict[str, Company] = {}  # match key of every kept spelling → its entry
+
+    def problem(self, node: yaml.Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.problems.append(RegistryProblem(self.path, line, "registry", message))
+
+    def entry(self, item: yaml.Node, fields: tuple[str, ...], product: bool) -> tuple[Company, dict] | None:
         if not isinstance(item, yaml.MappingNode):
-            problem(item, "registry", "項目はマッピング (name: … reading: …) である必要があります")
-            continue
+            self.problem(item, "項目はマッピング (name: … reading: …) である必要があります")
+            return None
         values: dict[str, Any] = {}
         nodes_of: dict[str, yaml.Node] = {}
         bad = False
         for key_node, value_node in item.value:
             key = _scalar(key_node)
             nodes_of[key] = value_node
-            if key not in FIELDS:
-                problem(key_node, "registry", f"未知のフィールド {key!r} (使えるのは {', '.join(FIELDS)})")
+            if key not in fields:
+                self.problem(key_node, f"未知のフィールド {key!r} (使えるのは {', '.join(fields)})")
                 continue
             try:
                 values[key] = _string_list(value_node) if key in ("aliases", "exclude") else _scalar(value_node)
             except ValueError as error:
-                problem(value_node, "registry", f"{key}: {error}")
+                self.problem(value_node, f"{key}: {error}")
                 bad = True
         name = normalize_name(values.get("name", ""))
         if not name:
-            problem(item, "registry", "name がありません")
-            continue
+            self.problem(item, "name がありません")
+            return None
         reading = normalize_name(values.get("reading", ""))
         if not reading:
-            problem(item, "registry", f"{name}: reading (読み) がありません")
+            self.problem(item, f"{name}: reading (読み) がありません")
             bad = True
-        kind = values.get("kind", "private") or "private"
-        if kind not in KINDS:
-            problem(nodes_of.get("kind", item), "registry", f"{name}: kind {kind!r} は {', '.join(KINDS)} のどれかです")
+        kind = PRODUCT_KIND if product else values.get("kind", "private") or "private"
+        if kind not in KINDS and not product:
+            self.problem(nodes_of.get("kind", item), f"{name}: kind {kind!r} は {', '.join(KINDS)} のどれかです")
+            bad = True
+        if product and not normalize_name(values.get("maker", "")):
+            self.problem(item, f"{name}: maker (作っている企業・組織) がありません")
             bad = True
         if bad:
-            continue
+            return None
         aliases = tuple(dict.fromkeys(normalize_name(a) for a in values.get("aliases", []) if normalize_name(a)))
         company = Company(
             name=name,
             reading=reading,
-            aliases=tuple(a for a in aliases if match_key(a) != match_key(name)),
+            aliases=tuple(a for a in aliases if not same_spelling(a, name)),
             exclude=tuple(normalize_name(x) for x in values.get("exclude", [])),
             kind=kind,
             market=normalize_name(values.get("market", "")),
             ticker=normalize_name(values.get("ticker", "")),
             parent=normalize_name(values.get("parent", "")),
+            maker=normalize_name(values.get("maker", "")),
             description=" ".join(values.get("description", "").split()),
             url=values.get("url", "").strip(),
             line=item.start_mark.line + 1,
         )
-        entries.append((company, item, nodes_of))
-        if "parent" in nodes_of:
-            parent_lines[name] = nodes_of["parent"].start_mark.line + 1
+        return company, nodes_of
 
-    companies: list[Company] = []
-    owner: dict[str, Company] = {}
-    for company, item, nodes_of in entries:
-        other = owner.get(match_key(company.name))
+    def unique(self, company: Company, nodes_of: dict[str, yaml.Node]) -> Company | None:
+        """The entry without spellings another entry has (a duplicate name drops the entry)."""
+        other = self.owner.get(match_key(company.name))
         if other is not None:
-            problem(
-                nodes_of.get("name", item),
-                "registry",
-                f"名前 {company.name!r} は {other.name} ({path}:{other.line}) と重複しています: この項目は省きます",
+            self.problem(
+                nodes_of.get("name"),
+                f"名前 {company.name!r} は {other.name} ({self.path}:{other.line}) と重複しています: この項目は省きます",
             )
-            continue
+            return None
         kept: list[str] = []
         for alias in company.aliases:
-            other = owner.get(match_key(alias))
-            if any(match_key(alias) == match_key(k) for k in kept):
+            other = self.owner.get(match_key(alias))
+            if any(same_spelling(alias, k) for k in kept):
                 continue
             if other is not None:
-                problem(
-                    nodes_of.get("aliases", item),
-                    "registry",
-                    f"{company.name}: 別名 {alias!r} は {other.name} ({path}:{other.line}) と重複しています",
+                self.problem(
+                    nodes_of.get("aliases"),
+                    f"{company.name}: 別名 {alias!r} は {other.name} ({self.path}:{other.line}) と重複しています",
                 )
                 continue
             kept.append(alias)
         company = Company(**{**company.__dict__, "aliases": tuple(kept)})
         for spelling in company.spellings:
-            owner[match_key(spelling)] = company
-        companies.append(company)
-    names = {company.name for company in companies}
-    checked: list[Company] = []
-    for company in companies:
-        if company.parent and company.parent not in names:
-            problems.append(
-                RegistryProblem(
-                    path,
-                    parent_lines.get(company.name, company.line),
-                    "registry",
-                    f"{company.name}: 親 {company.parent!r} が登録されていません",
-                )
-            )
-            company = Company(**{**company.__dict__, "parent": ""})
-        checked.append(company)
-    return Registry(tuple(checked), path), problems
+            self.owner.setdefault(match_key(spelling), company)
+        return company
+
+    def entries(self, node: yaml.Node | None, product: bool) -> list[tuple[Company, dict[str, yaml.Node]]]:
+        if node is None:
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{'products' if product else 'companies'}: はリストである必要があります")
+            return []
+        parsed = [self.entry(item, PRODUCT_FIELDS if product else FIELDS, product) for item in node.value]
+        kept = []
+        for found in parsed:
+            if found is not None:
+                company = self.unique(*found)
+                if company is not None:
+                    kept.append((company, found[1]))
+        return kept
+
+    def checked_link(
+        self, company: Company, nodes_of: dict[str, yaml.Node], field_name: str, names: set[str]
+    ) -> Company:
+        target = getattr(company, field_name)
+        if target and target not in names:
+            what = "親" if field_name == "parent" else "maker"
+            self.problem(nodes_of.get(field_name), f"{company.name}: {what} {target!r} が登録されていません")
+            return Company(**{**company.__dict__, field_name: ""})
+        return company
+
+
+def parse_registry(text: str, path: Path) -> tuple[Registry, list[RegistryProblem]]:
+    """Parse registry YAML (``companies:`` and ``products:``); bad entries are left out and reported with their line."""
+    parser = _Parser(path)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        parser.problems.append(
+            RegistryProblem(path, mark.line + 1 if mark else None, "registry", f"YAML として読めません: {error}")
+        )
+        return Registry(path=path), parser.problems
+    if root is None:
+        return Registry(path=path), parser.problems
+    items_node = root if isinstance(root, yaml.SequenceNode) else _section(root, "companies")
+    if not isinstance(items_node, yaml.SequenceNode):
+        parser.problem(root, "最上位に companies: のリストが必要です")
+        return Registry(path=path), parser.problems
+    companies = parser.entries(items_node, product=False)
+    names = {company.name for company, _ in companies}
+    checked = tuple(parser.checked_link(company, nodes, "parent", names) for company, nodes in companies)
+    products = parser.entries(_section(root, "products"), product=True)
+    kept_products: list[Company] = []
+    for product, nodes in products:
+        product = parser.checked_link(product, nodes, "maker", names)
+        if product.maker:
+            kept_products.append(product)
+    return Registry(checked, path, products=tuple(kept_products)), parser.problems
 
 
 def load_registry(path: Path) -> tuple[Registry, list[RegistryProblem]]:

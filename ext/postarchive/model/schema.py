@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+LIST_FIELDS = ("categories", "tags", "companies", "products", "related", "aliases")
+
 
 @dataclass(frozen=True)
 class EditorialRef:
@@ -23,6 +25,7 @@ class PostPageData:
     """What the archive found for a post: its companies (first mention first) and related posts."""
 
     companies: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
     related: tuple[str, ...] = ()  # docnames, none of them already in the post's own list
     own_related: bool = False  # the post has its own list (a trailing 関連記事 section or related_articles)
     body_related: bool = False  # the post's body ends with its own 関連記事 section
@@ -48,6 +51,7 @@ class PostMeta:
     reading_time: int | None = None
     image: str = ""  # a site path or URL, only when the image exists (postarchive_image_dir) or is absolute
     companies: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     own_related: bool = False
     body_related: bool = False
@@ -96,7 +100,7 @@ class PostMeta:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for name in ("categories", "tags", "companies", "related", "aliases"):
+        for name in LIST_FIELDS:
             data[name] = list(data[name])
         data["editorial"] = [asdict(ref) for ref in self.editorial]
         return data
@@ -106,7 +110,7 @@ class PostMeta:
         """Read back what :meth:`to_dict` wrote (unknown keys ignored, lists as tuples)."""
         known = {f.name for f in fields(cls)}
         values = {key: value for key, value in data.items() if key in known}
-        for name in ("categories", "tags", "companies", "related", "aliases"):
+        for name in LIST_FIELDS:
             values[name] = tuple(str(item) for item in values.get(name) or ())
         values["editorial"] = tuple(
             EditorialRef(str(ref.get("key") or ""), str(ref.get("title") or ""), bool(ref.get("pillar")))

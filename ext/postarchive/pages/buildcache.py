@@ -3,7 +3,8 @@
 ``builder-inited`` reads all posts on every build (the pages are generated from them), but an editor's
 rebuild changes one or two. The company mentions of a post (Aho-Corasick plus normalisation) and the
 readings of tag names (pykakasi, whose dictionary alone takes a second to load) and the loaded company
-registry (composed node by node for line numbers) are pure functions of their inputs, so they are kept in ``<doctreedir>/postarchive-cache.pickle`` under a digest of those
+registry (composed node by node for line numbers) and the organisation names discovery proposes in a post
+(a Japanese analyser: the costliest of all) are pure functions of their inputs, so they are kept in ``<doctreedir>/postarchive-cache.pickle`` under a digest of those
 inputs (for mentions: the registry's spellings too) and only computed for what is new.
 
 The file is the archive's own (written by the main process at ``builder-inited``, never by a worker),
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_FILE = "postarchive-cache.pickle"
 
 
@@ -33,7 +34,9 @@ class BuildCache:
     mentions: dict[str, list[str]] = field(default_factory=dict)  # digest of (registry, title, text, tags) → names
     readings: dict[str, str] = field(default_factory=dict)  # name → reading
     registry: tuple[str, Any] | None = None  # (digest of the registry file, what loading it gave)
+    discovery: dict[str, list[Any]] = field(default_factory=dict)  # digest of (version, post text) → candidates
     used_mentions: set[str] = field(default_factory=set, repr=False)
+    used_discovery: set[str] = field(default_factory=set, repr=False)
     used_readings: set[str] = field(default_factory=set, repr=False)
     changed: bool = field(default=False, repr=False)
 
@@ -42,6 +45,15 @@ class BuildCache:
         found = self.mentions.get(key)
         if found is None:
             found = self.mentions[key] = compute()
+            self.changed = True
+        return list(found)
+
+    def discovery_for(self, key: str, compute: Callable[[], list[Any]]) -> list[Any]:
+        """What discovery proposed in a post whose text (and discovery version) digest is ``key``."""
+        self.used_discovery.add(key)
+        found = self.discovery.get(key)
+        if found is None:
+            found = self.discovery[key] = compute()
             self.changed = True
         return list(found)
 
@@ -64,22 +76,29 @@ class BuildCache:
 def load_cache(folder: Path) -> BuildCache:
     try:
         with (folder / CACHE_FILE).open("rb") as stream:
-            version, mentions, readings, registry = pickle.load(stream)  # noqa: S301 - the archive's own file
+            version, mentions, readings, registry, discovery = pickle.load(stream)  # noqa: S301 - the archive's own file
     except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
         return BuildCache()
-    if version != CACHE_VERSION or not isinstance(mentions, dict) or not isinstance(readings, dict):
+    if version != CACHE_VERSION or not all(isinstance(part, dict) for part in (mentions, readings, discovery)):
         return BuildCache()
-    return BuildCache(mentions, readings, registry)
+    return BuildCache(mentions, readings, registry, discovery)
 
 
 def save_cache(folder: Path, cache: BuildCache) -> None:
     """Keep what this build used (so the file does not grow with deleted posts); write only on change."""
     mentions = {key: cache.mentions[key] for key in cache.used_mentions if key in cache.mentions}
     readings = {key: cache.readings[key] for key in cache.used_readings if key in cache.readings}
-    if not cache.changed and len(mentions) == len(cache.mentions) and len(readings) == len(cache.readings):
+    discovery = {key: cache.discovery[key] for key in cache.used_discovery if key in cache.discovery}
+    if not cache.changed and (len(mentions), len(readings), len(discovery)) == (
+        len(cache.mentions),
+        len(cache.readings),
+        len(cache.discovery),
+    ):
         return
     folder.mkdir(parents=True, exist_ok=True)
     staging = folder / (CACHE_FILE + ".tmp")
     with staging.open("wb") as stream:
-        pickle.dump((CACHE_VERSION, mentions, readings, cache.registry), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(
+            (CACHE_VERSION, mentions, readings, cache.registry, discovery), stream, protocol=pickle.HIGHEST_PROTOCOL
+        )
     staging.replace(folder / CACHE_FILE)

@@ -56,6 +56,7 @@ def post_header(meta: PostMeta) -> nodes.container:
     for label, objtype, key, names in (
         ("タグ: ", "tag", "tags", meta.tags),
         ("企業・組織: ", "company", "companies", meta.companies),
+        ("製品・サービス: ", "product", "products", meta.products),
     ):
         if names:
             para = nodes.paragraph(classes=[f"post-{key}"])

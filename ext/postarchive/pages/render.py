@@ -50,6 +50,7 @@ def post_front_matter(post: Post, data: PostPageData, tz: dt.tzinfo) -> dict[str
         reading_time=data.reading_time if data.reading_time is not None else post.reading_time,
         image=data.image,
         companies=data.companies,
+        products=data.products,
         related=data.related,
         own_related=data.own_related,
         body_related=data.body_related,

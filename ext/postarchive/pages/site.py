@@ -31,7 +31,8 @@ from ..model.related import Item, features_of, related_posts
 from ..model.schema import PostPageData
 from ..pages.buildcache import BuildCache, digest, load_cache, save_cache
 from ..pages.chart import posts_per_month_chart
-from ..pages.companies import company_pages, slug_collisions, tag_readings
+from ..pages.companies import company_pages, product_pages, slug_collisions, tag_readings
+from ..pages.discovered import discover_in_posts, discovered_entries, summary
 from ..pages.render import (
     POST_SUFFIX,
     archive_pages,
@@ -181,20 +182,25 @@ def name_members(posts: list[Post], attribute: str) -> dict[str, list[Post]]:
 
 
 def find_companies(site: ArchiveState, cache: BuildCache | None = None) -> None:
-    """Each post's companies (text mentions first, then company tags), ordered by first mention.
+    """Each post's companies and products, ordered by first mention in its text (tags never add one).
 
-    Kept in ``cache`` under a digest of the post's title, body and tags and of the whole registry.
+    Kept in ``cache`` under a digest of the post's title and body and of the whole registry (discovered
+    entries included).
     """
     cache = cache or BuildCache()
-    registry_key = digest(repr(site.registry.companies))
+    registry_key = digest(repr(site.registry.companies), repr(site.registry.products))
     for post in site.posts:
         body = site.bodies[post.docname]
 
         def compute(post: Post = post, body: str = body) -> list[str]:
-            return site.registry.companies_in(mention_text(post, body), post.tags)
+            return site.registry.companies_in(mention_text(post, body))
 
-        key = digest(registry_key, post.title, body, *post.tags)
+        def products(post: Post = post, body: str = body) -> list[str]:
+            return site.registry.products_in(mention_text(post, body))
+
+        key = digest(registry_key, post.title, body)
         site.companies[post.docname] = cache.mentions_for(key, compute)
+        site.products[post.docname] = cache.mentions_for(digest("products", key), products)
 
 
 def find_related(site: ArchiveState, count: int) -> dict[str, tuple[str, ...]]:
@@ -228,6 +234,7 @@ def link_posts(
         own |= {by_key.get(ref.key) for ref in editorial_refs(post)}
         site.page_data[post.docname] = PostPageData(
             companies=companies,
+            products=tuple(site.products.get(post.docname, [])),
             related=tuple(d for d in related.get(post.docname, ()) if d not in own)[: config.related_count],
             own_related=bool(own_related_section(body) or post.related_articles),
             body_related=bool(own_related_section(body)),
@@ -314,8 +321,11 @@ def generate_pages(site: ArchiveState, config: ArchiveConfig, cache: BuildCache 
             skip=skipped,
             all_entries=config.all_companies,
             titled=titled,
+            post_products=site.products,
+            posts=site.posts,
         )
     )
+    pages.update(product_pages(site.registry, site.products, site.posts, tz))
     return pages
 
 
@@ -377,6 +387,8 @@ def build_site(app: Sphinx) -> None:
     registry_path = (Path(app.confdir) / config.registry).resolve()
     site.registry, registry_problems = load_registry_cached(registry_path, cache)
     report_problems(registry_problems)
+    site.discovered = discover_in_posts(site, config, cache)
+    site.registry = site.registry.with_entries(discovered_entries(site.discovered, cache))
     image_root = (Path(app.confdir) / config.image_dir).resolve() if config.image_dir else None
     link_posts(site, config, cache, image_root)
     problems_before = len(site.problems)
@@ -392,6 +404,9 @@ def build_site(app: Sphinx) -> None:
         len(written),
         len(removed),
     )
+    if config.discovery:
+        for line in summary(site.discovered):
+            logger.info(line)
     site.nav = nav_tree(site.posts, config.tz)
     set_archive_state(app.env, site)
     point_warnings_at_posts(app, srcdir, site)

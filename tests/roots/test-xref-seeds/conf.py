@@ -3,6 +3,7 @@ language = "ja"
 extensions = ["myst_parser", "sphinx_design", "sphinxcontrib.mermaid", "postarchive"]
 postarchive_posts_dir = "posts"  # tests point it at the seeds with confoverrides
 postarchive_registry = "companies.yml"
+postarchive_discovery = False  # the fixture registry is what these tests check (discovery: test_discovery.py)
 exclude_patterns = ["_build", "_archive", ".postarchive-generated.json"]
 suppress_warnings = ["myst.header"]
 html_theme = "basic"
