@@ -66,6 +66,7 @@ class FeedItem:
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     companies: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
     updated: dt.datetime | None = None  # last_modified_at
 
 
@@ -99,6 +100,7 @@ def feed_items(records: Iterable[tuple[str, PostMeta]], url_of: Callable[[str], 
                 tags=names(meta.tags),
                 categories=names(meta.categories),
                 companies=names(meta.companies),
+                products=names(meta.products),
                 updated=meta.updated_moment,
             )
         )
@@ -109,7 +111,8 @@ def item_names(item: FeedItem, objtype: str) -> tuple[str, ...]:
     """The entries of one kind a feed item belongs to."""
     if objtype == "author":
         return (item.author,) if item.author else ()
-    return {"company": item.companies, "tag": item.tags, "category": item.categories}[objtype]
+    by_kind = {"company": item.companies, "product": item.products, "tag": item.tags, "category": item.categories}
+    return by_kind[objtype]
 
 
 def entry_feed_path(objtype: str, name: str) -> str:
