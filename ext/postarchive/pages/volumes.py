@@ -106,7 +106,7 @@ def relative_link(app: Sphinx, docname: str, name: str) -> str:
 
 
 def link_label(record: VolumeRecord) -> str:
-    return f"{record.label}（{record.size_text}）"
+    return f"{record.label}・{record.size_text}"
 
 
 def pdf_link(app: Sphinx, docname: str, record: VolumeRecord, text: str) -> str:
@@ -145,7 +145,8 @@ def volumes_page(app: Sphinx, records: Mapping[str, VolumeRecord]) -> str:
 
 
 def month_link_line(app: Sphinx, docname: str, record: VolumeRecord) -> str:
-    return f"{pdf_link(app, docname, record, LINK_TEXT)}（{escape_inline(link_label(record))}）"
+    listing = doc_link("PDF 版の一覧", VOLUMES_PAGE)
+    return f"{pdf_link(app, docname, record, LINK_TEXT)}（{escape_inline(link_label(record))}） · {listing}"
 
 
 def with_volume_links(app: Sphinx, pages: dict[str, str], records: Mapping[str, VolumeRecord]) -> dict[str, str]:
