@@ -159,7 +159,7 @@ def default_of(name: str) -> Any:
     found = next(f for f in fields(ArchiveConfig) if f.name == name)
     if found.default is not MISSING:
         return found.default
-    return found.default_factory()  # type: ignore[misc]
+    return found.default_factory()  # type: ignore[misc,operator]
 
 
 def config_table() -> str:
