@@ -63,6 +63,8 @@ author: "ALLFORCES編集部"
 ソフトバンクとさくらインターネット、そして経済産業省の支援策を見ていきます。{extra}
 """
 EDITED_TEXT = "改訂で加えた一文です。"
+VOLUME_LIST = "archive/pdf/index.html"
+GMOAI_POST = "2025/10/09/2-gmoai/index.html"
 
 
 def require_tex() -> None:
@@ -96,7 +98,8 @@ class Archive:
     srcdir: Path
     posts_dir: Path
     latexdir: Path
-    html_before: Build  # no PDF built yet
+    html_before: Build  # no PDF built yet (its outdir is written again by html_after)
+    before_pages: dict[str, str | None]  # output path → HTML of the html_before build (None: no file)
     html_after: Build  # after the TeX runner, strict
     first: list[Outcome]
     second: list[Outcome]  # after one November post was edited
@@ -119,6 +122,12 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
     overrides = {"postarchive_pdf_dir": str(latexdir)}
 
     html_before = run_build(srcdir, posts_dir, confoverrides=overrides)
+    before_pages = {
+        relative: (html_before.outdir / relative).read_text(encoding="utf-8")
+        if (html_before.outdir / relative).is_file()
+        else None
+        for relative in (VOLUME_LIST, GMOAI_POST)
+    }
     run_build(srcdir, posts_dir, builder="latex", confoverrides=overrides)
     first = run_volumes(latexdir, jobs=2, report=lambda line: None)
     texts = {o.name: pdf_text(latexdir / f"{o.name}.pdf") for o in first}
@@ -136,7 +145,20 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
     november.write_text(NOVEMBER_POST.format(extra=EDITED_TEXT), encoding="utf-8")
     run_build(srcdir, posts_dir, builder="latex", confoverrides=overrides)
     second = run_volumes(latexdir, jobs=2, report=lambda line: None)
-    yield Archive(srcdir, posts_dir, latexdir, html_before, html_after, first, second, texts, mtimes, records, ordered)
+    yield Archive(
+        srcdir,
+        posts_dir,
+        latexdir,
+        html_before,
+        before_pages,
+        html_after,
+        first,
+        second,
+        texts,
+        mtimes,
+        records,
+        ordered,
+    )
 
 
 # --- the books ----------------------------------------------------------------------------------
@@ -182,7 +204,7 @@ def test_each_index_holds_its_own_companies_and_tags_by_reading(archive: Archive
     november_text = archive.texts["2025-11"]
     index = november_text[november_text.rindex("索引") :]
     assert re.search(r"ソフトバンク（企業・組織）,\d+", index)
-    assert "量子計算" not in november_text
+    assert "量子計算" not in index
 
 
 @pytest.mark.latex
@@ -217,10 +239,9 @@ def target_of(page: Path, href: str) -> Path:
 
 @pytest.mark.latex
 def test_no_pdf_link_before_a_pdf_exists(archive: Archive) -> None:
-    outdir = archive.html_before.outdir
-    assert not (outdir / "archive" / "pdf" / "index.html").exists()
-    page = outdir / "2025" / "10" / "09" / "2-gmoai" / "index.html"
-    assert "この号をPDFで" not in article_of(page.read_text(encoding="utf-8")).get_text()
+    assert archive.before_pages[VOLUME_LIST] is None
+    post = archive.before_pages[GMOAI_POST]
+    assert post is not None and "この号をPDFで" not in article_of(post).get_text()
 
 
 @pytest.mark.latex
@@ -334,3 +355,27 @@ def test_runner_typesets_only_changed_volumes(tmp_path: Path) -> None:
     failing.add("2025-09")
     assert run() == {"2025-09": "failed", "2025-10": "built"}
     assert set(read_records(tmp_path / MANIFEST_NAME)) == {"2025-10"}
+
+
+def test_dossier_book_starts_with_the_company_page(tmp_path: Path) -> None:
+    """The LaTeX phase only (no TeX): a dossier is planned with the company's posts, its .tex opens
+    with the company's page, and a name the registry lacks is reported once."""
+    srcdir = copy_docs(tmp_path / "docs")
+    posts_dir = copy_posts(tmp_path / "posts", sorted(SEEDS.glob("*.md")))
+    build = run_build(
+        srcdir,
+        posts_dir,
+        builder="latex",
+        confoverrides={"postarchive_pdf_dossiers": ["NVIDIA", "存在しない会社"], "postarchive_pdf_dir": str(tmp_path)},
+    )
+    assert build.warnings.count("存在しない会社") == 1, build.warnings
+    plan = read_records(build.outdir / PLAN_NAME)
+    assert sorted(plan) == ["2025-09", "2025-10", "2025-11", "dossier-nvidia"]
+    dossier = plan["dossier-nvidia"]
+    assert dossier.company == "NVIDIA" and dossier.title.endswith("企業別 NVIDIA")
+    nvidia_posts = [d for d in dossier.docnames]
+    assert nvidia_posts and set(nvidia_posts) <= {d for r in plan.values() if not r.company for d in r.docnames}
+    tex = (build.outdir / "dossier-nvidia.tex").read_text(encoding="utf-8")
+    chapters = re.findall(r"\\chapter\{([^}]*)\}", tex)
+    assert chapters[0] == "NVIDIA" and chapters[1:] == ["2025年"], chapters
+    assert "NVIDIA" in (build.outdir / "dossier-nvidia.cover").read_text(encoding="utf-8")

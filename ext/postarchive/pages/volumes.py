@@ -259,13 +259,16 @@ def setup_volume_links(app: Sphinx) -> None:
 # --- which books a LaTeX build makes ---------------------------------------------------------------
 
 
-def planned_books(site: ArchiveState, config: ArchiveConfig) -> list[Volume]:
+def planned_books(site: ArchiveState, config: ArchiveConfig, report: bool = False) -> list[Volume]:
     """The periodical volumes (none in ``single`` mode: ``conf.py``'s book is the archive), then
-    the dossiers of ``postarchive_pdf_dossiers`` (a name the registry does not know is reported)."""
+    the dossiers of ``postarchive_pdf_dossiers`` (with ``report``, a name the registry does not
+    know, or no post mentions, is reported: once per build, from :func:`book_sources`)."""
     books = [] if config.pdf_volumes == SINGLE else group_volumes(site.posts, config.pdf_volumes, config.tz)
     for wanted in config.pdf_dossiers:
         company = site.registry.lookup(wanted)
         if company is None:
+            if not report:
+                continue
             logger.warning(
                 "postarchive_pdf_dossiers: 「%s」はレジストリにありません: 企業別 PDF は作りません",
                 wanted,
@@ -276,6 +279,8 @@ def planned_books(site: ArchiveState, config: ArchiveConfig) -> list[Volume]:
         posts = [post for post in site.posts if company.name in site.companies.get(post.docname, ())]
         dossier = dossier_volume(company.name, posts, config.tz, company.ticker)
         if dossier is None:
+            if not report:
+                continue
             logger.warning(
                 "postarchive_pdf_dossiers: 「%s」に触れた記事がないため企業別 PDF は作りません",
                 company.name,
@@ -294,6 +299,6 @@ def book_front(volume: Volume) -> list[str]:
 
 def book_sources(site: ArchiveState, config: ArchiveConfig) -> dict[str, str]:
     pages: dict[str, str] = {}
-    for volume in planned_books(site, config):
+    for volume in planned_books(site, config, report=True):
         pages.update(book_pages(volume, book_front(volume)))
     return pages
