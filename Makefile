@@ -41,8 +41,9 @@ check: $(STAMP)
 
 latexpdf: $(STAMP)
 	@$(BIN)/python tools/system_deps.py latex
-	$(SPHINXBUILD) -M latexpdf $(DOCS) $(BUILD) $(SPHINXOPTS)
-	@echo "PDF: $(BUILD)/latex/allforces-archive.pdf"
+	$(SPHINXBUILD) -b latex -j $(JOBS) -d $(BUILD)/doctrees $(SPHINXOPTS) $(DOCS) $(BUILD)/latex
+	$(BIN)/postarchive pdf $(BUILD)/latex
+	@echo "PDF: $(BUILD)/latex/*.pdf (list: $(BUILD)/latex/volumes.json; make html links them)"
 
 # Live preview on http://127.0.0.1:8000/ (the default html_baseurl). Rebuilds when a post or the
 # registry changes; ignores the pages the extension generates into docs/ so it never loops.

@@ -24,6 +24,8 @@ extensions = [
 postarchive_posts_dir = os.environ.get("POSTARCHIVE_POSTS_DIR", "../posts")
 postarchive_registry = "companies.yml"
 postarchive_latest_count = 12
+postarchive_pdf_volumes = "month"  # make latexpdf: one PDF per month ("year", "single")
+postarchive_pdf_dossiers: list[str] = []  # company dossiers, e.g. ["NVIDIA", "ソフトバンク"]
 
 # --- sources -----------------------------------------------------------------------------------
 root_doc = "index"
@@ -56,10 +58,11 @@ html_sidebars = {"**": ["postarchive-nav.html"]}
 
 # --- PDF (make latexpdf): upLaTeX + ujbook + mendex; see postarchive/latex.py --------------------
 from postarchive.builders.latex.book import LATEX_ELEMENTS, book_documents
+from postarchive.builders.latex.volumes import volume_elements
 
 latex_engine = "uplatex"
 latex_documents = book_documents(project, author)
-latex_elements = LATEX_ELEMENTS
+latex_elements = volume_elements(LATEX_ELEMENTS)  # a cover per volume (postarchive_pdf_volumes)
 latex_domain_indices = False
 latex_show_urls = "no"
 latex_show_pagerefs = False

@@ -31,6 +31,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .builders.html.subscribe import setup_subscribe
     from .builders.html.svgchart import setup_svgchart
     from .builders.latex.book import setup_latex
+    from .builders.latex.volumes import setup_volumes
     from .domain.archive import setup_domain
     from .domain.config import setup_config
     from .domain.freshness import setup_freshness
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .pages.chartnode import setup_chart
     from .pages.decorate import setup_decorate
     from .pages.site import setup_site
+    from .pages.volumes import setup_volume_links
     from .sphinxpatches import setup_patches
 
     app.setup_extension("myst_parser")
@@ -54,6 +56,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_svgchart(app)
     setup_catalog(app)
     setup_latex(app)
+    setup_volumes(app)
+    setup_volume_links(app)
     setup_hosting(app)
     setup_feeds(app)
     setup_redirects(app)

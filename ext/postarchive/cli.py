@@ -210,7 +210,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--ignore-regex", action="store_true", help="sphinx-autobuild の --re-ignore に渡す正規表現を出す"
     )
     paths_parser.set_defaults(handler=print_paths)
+    pdf_parser = commands.add_parser(
+        "pdf", help="sphinx-build -b latex の後で各号の PDF を並列に組む (入力が変わった号だけ)"
+    )
+    pdf_parser.add_argument("folder", nargs="?", default="docs/_build/latex", help="LaTeX の出力フォルダ")
+    pdf_parser.add_argument("-j", "--jobs", type=int, default=0, help="同時に組む号の数 (既定: CPU の数)")
+    pdf_parser.add_argument("--only", action="append", default=[], help="この号だけ組む (繰り返し可, 例: 2025-10)")
+    pdf_parser.set_defaults(handler=build_pdfs)
     return parser
+
+
+def build_pdfs(args: argparse.Namespace) -> int:
+    """The TeX passes of every volume whose inputs changed (``builders/latex/volumes.py``)."""
+    from .builders.latex.volumes import run_volumes
+
+    folder = Path(args.folder)
+    if not (folder / "volumes-plan.json").is_file():
+        print(f"{folder}: volumes-plan.json がありません (先に sphinx-build -b latex を実行してください)")
+        return 2
+    outcomes = run_volumes(folder, jobs=args.jobs, only=args.only)
+    failed = [o.name for o in outcomes if o.status == "failed"]
+    if failed:
+        print("組めなかった号: " + ", ".join(failed))
+    return 1 if failed else 0
 
 
 def print_paths(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ configuration table in the README (``python -m postarchive.config`` prints it).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 PREFIX = "postarchive_"
@@ -15,6 +15,17 @@ PREFIX = "postarchive_"
 
 def _positive(value: Any) -> bool:
     return isinstance(value, int) and value > 0
+
+
+PDF_VOLUME_MODES = ("month", "year", "single")
+
+
+def _volume_mode(value: Any) -> bool:
+    return value in PDF_VOLUME_MODES
+
+
+def _names(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,29 @@ class ArchiveConfig:
             "rebuild": "html",
         },
     )
+    pdf_volumes: str = field(
+        default="month",
+        metadata={
+            "help": "PDF の分け方: month (月ごとに 1 冊), year (年ごとに 1 冊), single (全記事で 1 冊)",
+            "rebuild": "",
+            "validator": _volume_mode,
+        },
+    )
+    pdf_dossiers: list[str] = field(
+        default_factory=list,
+        metadata={
+            "help": "企業別 PDF (企業ページ + その企業の記事) を作る企業・組織のレジストリ名の一覧",
+            "rebuild": "",
+            "validator": _names,
+        },
+    )
+    pdf_dir: str = field(
+        default="_build/latex",
+        metadata={
+            "help": "make latexpdf が PDF と volumes.json を書くフォルダ (conf.py からの相対パス): HTML はここにある PDF だけにリンクする",
+            "rebuild": "",
+        },
+    )
 
     @property
     def tz(self) -> dt.timezone:
@@ -135,11 +169,19 @@ class ArchiveConfig:
         return cls(**{f.name: getattr(values, PREFIX + f.name) for f in fields(cls)})
 
 
+def default_of(name: str) -> Any:
+    """A setting's default value (also for list settings, whose dataclass default is a factory)."""
+    found = next(f for f in fields(ArchiveConfig) if f.name == name)
+    if found.default is not MISSING:
+        return found.default
+    return found.default_factory()  # type: ignore[misc,operator]
+
+
 def config_table() -> str:
     """The Markdown table of settings, for the README."""
     rows = ["| 設定 | 既定値 | 説明 |", "| --- | --- | --- |"]
     for f in fields(ArchiveConfig):
-        rows.append(f"| `{PREFIX}{f.name}` | `{f.default!r}` | {f.metadata['help']} |")
+        rows.append(f"| `{PREFIX}{f.name}` | `{default_of(f.name)!r}` | {f.metadata['help']} |")
     return "\n".join(rows)
 
 

@@ -21,6 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.domains import Domain, Index, IndexEntry, ObjType
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import NoUri
 from sphinx.roles import XRefRole
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
@@ -226,7 +227,7 @@ class ArchiveDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: nodes.Element,
-    ) -> nodes.reference | None:
+    ) -> nodes.Element | None:
         if typ == "page":
             return site_page_reference(env, builder, fromdocname, target, node, contnode)
         if typ == "post":
@@ -235,7 +236,10 @@ class ArchiveDomain(Domain):
                 return None
             if not node.get("refexplicit"):
                 contnode = nodes.inline(record.title, record.title, classes=["archive-post"])
-            return make_refnode(builder, fromdocname, record.docname, "", contnode, record.title)
+            try:
+                return make_refnode(builder, fromdocname, record.docname, "", contnode, record.title)
+            except NoUri:
+                return contnode  # a post outside this PDF volume: its title, without a link
         entry = self.entries.get((typ, normalize_name(target)))
         if entry is None:
             return None

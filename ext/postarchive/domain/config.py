@@ -8,7 +8,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 
-from ..config import PREFIX, ArchiveConfig
+from ..config import PREFIX, ArchiveConfig, default_of
 
 
 def validate_config(app: Sphinx, config: Config) -> None:
@@ -18,6 +18,10 @@ def validate_config(app: Sphinx, config: Config) -> None:
         expected = type(getattr(defaults, f.name))
         if expected is bool and isinstance(value, str | int):
             value = str(value).lower() in ("1", "true", "yes", "on")
+            setattr(config, PREFIX + f.name, value)
+        elif expected is list and isinstance(value, str | tuple):
+            value = [item.strip() for item in value.split(",")] if isinstance(value, str) else list(value)
+            value = [item for item in value if item]
             setattr(config, PREFIX + f.name, value)
         elif expected is int and isinstance(value, str) and value.strip().lstrip("-").isdigit():
             value = int(value)
@@ -31,7 +35,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
 
 def setup_config(app: Sphinx) -> None:
     for f in fields(ArchiveConfig):
-        app.add_config_value(PREFIX + f.name, f.default, f.metadata.get("rebuild", "env"))
+        app.add_config_value(PREFIX + f.name, default_of(f.name), f.metadata.get("rebuild", "env"))
     app.connect("config-inited", validate_config)
 
 

@@ -18,6 +18,7 @@ from ..model.nav import NavTree
 from ..model.permalinks import JekyllSite
 from ..model.registry import Registry
 from ..model.schema import PostPageData
+from ..model.volumes import VolumeRecord
 from ..posts.post import Post, Problem
 
 STATE_ATTRIBUTE = "postarchive_state"
@@ -42,6 +43,7 @@ class ArchiveState:
     nav: NavTree | None = None  # the sidebar's years → months → posts
     feed_paths: dict[str, str] | None = None  # entry page docname → its feed (computed once per build)
     listings: dict[str, list[str]] | None = None  # listing page → its newest posts, for JSON-LD (once per build)
+    volumes: dict[str, VolumeRecord] = field(default_factory=dict)  # the built PDF volumes the pages link
     glyphs: Any = None  # the PDF fonts' code points (computed once per LaTeX build)
     read_docnames: list[str] = field(default_factory=list)  # what Sphinx reads in this build
 

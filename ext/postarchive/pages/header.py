@@ -14,7 +14,10 @@ from ..model.schema import PostMeta
 
 HEADER_CLASS = "post-meta"  # the generated header under the title
 RELATED_CLASS = "related-posts"  # the generated related-posts section
-GENERATED_CLASSES = frozenset({HEADER_CLASS, RELATED_CLASS})  # not the post's own text (search, mentions skip them)
+VOLUME_CLASS = "post-volume"  # the link to the post's PDF volume (pages/volumes.py)
+GENERATED_CLASSES = frozenset(
+    {HEADER_CLASS, RELATED_CLASS, VOLUME_CLASS}
+)  # not the post's own text (search, mentions skip them)
 
 
 def xref(objtype: str, target: str, text: str | None = None) -> addnodes.pending_xref:

@@ -42,6 +42,7 @@ from ..pages.render import (
     post_page,
     write_pages,
 )
+from ..pages.volumes import book_sources, built_volumes, with_volume_links
 from ..posts.liquid import remove_liquid
 from ..posts.post import Post, Problem, normalize_name, shown_path
 from ..posts.reading import read_post
@@ -393,6 +394,10 @@ def build_site(app: Sphinx) -> None:
     link_posts(site, config, cache, image_root)
     problems_before = len(site.problems)
     pages = generate_pages(site, config, cache)
+    site.volumes = built_volumes(app)
+    pages = with_volume_links(app, pages, site.volumes)
+    if app.builder.name == "latex":
+        pages.update(book_sources(site, config))  # the PDF volumes' own pages: LaTeX only
     save_cache(Path(app.doctreedir), cache)
     report_problems(site.problems[problems_before:])
     written, removed = write_pages(srcdir, pages)

@@ -10,6 +10,7 @@ suppress_warnings = ["myst.header"]
 myst_enable_extensions = ["colon_fence"]
 
 latex_engine = "uplatex"
+postarchive_pdf_volumes = "single"  # one book: conf.py's latex_documents
 latex_documents = [("index", "diagrams.tex", project, author, "manual")]
 latex_elements = LATEX_ELEMENTS
 latex_domain_indices = False

@@ -11,6 +11,7 @@ suppress_warnings = ["myst.header"]
 myst_enable_extensions = ["colon_fence"]
 
 latex_engine = "uplatex"
+postarchive_pdf_volumes = "single"  # one book: conf.py's latex_documents
 latex_documents = book_documents(project, author, "seeds")
 latex_elements = LATEX_ELEMENTS
 latex_domain_indices = False
