@@ -25,7 +25,7 @@ from typing import Protocol
 from ..posts.post import normalize_name
 from .registry import Company, Registry
 
-DISCOVERY_VERSION = "4"  # part of the cache key: change it when what discovery proposes (or mention_text) changes
+DISCOVERY_VERSION = "5"  # part of the cache key: change it when what discovery proposes (or mention_text) changes
 
 NAME = r"[\u30A0-\u30FF\u4E00-\u9FFF々A-Za-z0-9&.・ー\-]"
 KATA_LATIN = r"[\u30A0-\u30FFA-Za-z0-9&.・ー\-]"
@@ -62,7 +62,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "米X": re.compile(
         rf"(?:米国?|英国?|中国|独|仏|韓国|台湾|イスラエル|インド|カナダ|フランス|ドイツ)の?({LATIN_WORDS})(?![A-Za-z0-9])"
     ),
-    "X+文脈": re.compile(rf"{WORD_START}({LATIN_WORDS}|{KATAKANA_NAME})(?={ORG_CONTEXT})"),
+    "X+文脈": re.compile(rf"({WORD_START}{LATIN_WORDS}|(?<![\u30A0-\u30FF]){KATAKANA_NAME})(?={ORG_CONTEXT})"),
 }
 # "X、Y、Z などの企業": a list the text itself says is one of organisations
 LIST_CUE = (
@@ -106,6 +106,8 @@ STOP_NAMES = frozenset(
         *("ワーキング", "プロジェクト", "ユーザー", "GPU", "パートナー", "スタートアップ", "メーカー"),
         *("テック", "ベンチャー", "グループ", "The", "A", "An", "This", "Our", "New", "AI Labs", "Big Tech"),
         *("大学", "研究所", "銀行", "証券", "機構", "財団", "協会", "委員会", "省", "庁", "関係省庁", "各省庁"),
+        *("リアルタイム", "レポート", "サポート", "データ", "システム", "サービス", "プラットフォーム", "モデル"),
+        *("Inc", "Corp", "Ltd", "LLC", "Co", "HIPAA", "GDPR", "CHIPS"),
         *("BAT", "BATH", "GAFA", "GAFAM", "FAANG", "MAGMA", "Magnificent 7"),  # nicknames of several companies
         *("Attention機構", "アテンション機構", "注意機構", "自己注意機構", "Self-Attention機構"),
         *("中央銀行", "投資銀行", "商業銀行", "地方銀行", "地銀", "都市銀行", "国立大学", "私立大学", "有名大学"),
