@@ -201,8 +201,10 @@ def write_hostile_registry(srcdir: Path) -> Path:
     import json
 
     registry = srcdir / "companies.yml"
+    text = registry.read_text(encoding="utf-8")
+    companies, products_key, products = text.partition("\nproducts:")  # the entries go in the companies list
     lines = [
-        registry.read_text(encoding="utf-8").rstrip("\n"),
+        companies.rstrip("\n"),
         "",
         "  # ---- hostile entries (tests/hostile_factory.py)",
     ]
@@ -214,5 +216,5 @@ def write_hostile_registry(srcdir: Path) -> Path:
             "    kind: private",
             f"    description: {json.dumps(name + ' の説明 </script><img src=x onerror=alert(1)>', ensure_ascii=False)}",
         ]
-    registry.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    registry.write_text("\n".join(lines) + "\n" + products_key + products, encoding="utf-8")
     return registry

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -187,11 +188,13 @@ class ExecutableMarkup(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
         self.script = False
+        self.json_data = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in DANGEROUS_TAGS and tag != "script":
             self.found.append(f"<{tag}>")
         self.script = tag == "script"
+        self.json_data = tag == "script" and dict(attrs).get("type") == "application/ld+json"
         for key, value in attrs:
             if key.startswith("on"):
                 self.found.append(f"<{tag} {key}=…>")
@@ -209,6 +212,14 @@ class ExecutableMarkup(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.script:
+            return
+        if self.json_data:  # JSON-LD is data, never run: it must parse and hold no "<" that could close it
+            try:
+                json.loads(data)
+            except ValueError:
+                self.found.append(f"JSON-LD that does not parse: {data.strip()[:80]!r}")
+            if "<" in data:
+                self.found.append(f"JSON-LD with '<': {data.strip()[:80]!r}")
             return
         rest = PAGENAME_RE.sub("", data)  # the page name in a JS string: safe when it cannot close the string
         if "alert" in rest or "pwned" in rest:
