@@ -46,6 +46,11 @@ DELIBERATE: dict[str, Deliberate] = {
         "Sphinx adds a '#' link to every heading.",
         archive_drop=f".//a[{_has_class('headerlink')}]",
     ),
+    "blog-page mark": Deliberate(
+        "A link to one of the blog's other pages (/services/, /contact/) carries a visible ↗: it leaves the "
+        "archive for the blog's site.",
+        archive_drop=f".//span[{_has_class('blog-page-mark')}]",
+    ),
     "cross-references": Deliberate(
         "The archive links company, tag, author and category names in the text to its own index pages; "
         "the words stay, the links are the archive's.",
