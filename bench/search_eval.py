@@ -111,14 +111,14 @@ def ground_truth_posts(site: Path) -> list[Post]:
     catalog = json.loads((site / "catalog.json").read_text(encoding="utf-8"))
     posts = []
     for item in catalog["posts"]:
-        html = (site / unquote(item["url"])).read_text(encoding="utf-8")
+        html = (site / unquote(item["path"])).read_text(encoding="utf-8")
         article = BeautifulSoup(html, "html.parser").select_one("article.bd-article") or BeautifulSoup(
             "", "html.parser"
         )
         for chrome in article.select(".post-meta, #related-posts, .headerlink"):
             chrome.decompose()
         companies = tuple(frozenset(key(n) for n in (c["name"], *c["aliases"])) for c in item["companies"])
-        posts.append(Post(item["url"], key(article.get_text("")), frozenset().union(*companies), companies))
+        posts.append(Post(item["path"], key(article.get_text("")), frozenset().union(*companies), companies))
     return posts
 
 

