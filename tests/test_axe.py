@@ -9,18 +9,19 @@ Under ``CI=true`` a missing tool fails the test instead of skipping it.
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import subprocess
-import threading
+import sys
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Build, require
+from conftest import REPO, Build, require
+
+sys.path.insert(0, str(REPO / "bench"))
+import search_eval
 
 pytestmark = pytest.mark.browser
 
@@ -54,21 +55,10 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(seeds_build: Build) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(seeds_build.outdir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with search_eval.serve(seeds_build.outdir) as base:  # the benchmark's quiet local server
+        yield base
 
 
 RUN_AXE = """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
