@@ -51,7 +51,7 @@ serve: $(STAMP)
 	$(BIN)/sphinx-autobuild $(DOCS) $(BUILD)/html -d $(BUILD)/doctrees -j $(JOBS) --watch posts \
 		--re-ignore "$$($(BIN)/postarchive paths --ignore-regex)" $(SERVEOPTS)
 
-test: $(STAMP)
+test: $(STAMP) $(MERMAID)
 	@$(BIN)/python tools/system_deps.py all
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)

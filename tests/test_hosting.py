@@ -388,6 +388,7 @@ def test_make_serve_ignores_only_generated_files(path: str, ignored: bool) -> No
     testroot="hosting-site",
     srcdir="hosting-latex",
     copy_test_root=True,
+    confoverrides={"postarchive_pdf_volumes": "single"},  # the month page (and its chart) is a chapter
 )
 def test_latex_build_without_mmdc_has_no_diagram_warnings(app: Any) -> None:
     app.build()

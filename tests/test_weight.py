@@ -19,7 +19,7 @@ from conftest import Build, copy_docs, run_build
 JST = dt.timezone(dt.timedelta(hours=9))
 PAGE_SIZE = 50
 # What a reader's browser fetches from the deployed folder; anything else there is a build leftover.
-FETCHED_JSON = re.compile(r"^(catalog\.json|_static/search/.+\.json)$")
+FETCHED_JSON = re.compile(r"^(catalog\.json|feed\.json|_static/search/.+\.json)$")
 # English the theme, Sphinx or an extension would show; the UI is Japanese.
 ENGLISH_UI = (
     "Search the docs",

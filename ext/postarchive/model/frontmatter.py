@@ -24,7 +24,9 @@ CJK_PER_MINUTE = 500
 WORDS_PER_MINUTE = 250
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*")
-LINK_TARGET_RE = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<?https?://[^\s)>]+>?")
+# A destination holds no "(": the run stops at the next "](" (linear on "](](](…"; with "(" allowed each
+# "](" scanned the rest of the body). A URL with "(…)" falls to the second branch, which is enough here.
+LINK_TARGET_RE = re.compile(r"\]\([^()\s]*(?:\s+\"[^\"]*\")?\)|<?https?://[^\s)>]+>?")
 # The body's own 関連記事 list: its trailing section. Read line by line rather than with a Markdown
 # parser: only the heading and the link targets under it matter, and a second full parse of every body
 # would double the cost of reading the archive.
