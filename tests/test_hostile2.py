@@ -37,11 +37,14 @@ from hostile_factory import (
     OUTSIDE_MARKER,
     PATHOLOGICAL,
     Expect,
+    nested_list,
     write_generated_posts,
     write_hostile_registry,
     write_pathological_posts,
 )
+from myst_parser.config.main import MdParserConfig
 from postarchive.builders.latex.volumes import run_volumes
+from postarchive.domain.parser import create_post_parser
 from sphinx.testing.util import SphinxTestApp
 
 TESTS = Path(__file__).resolve().parent
@@ -674,6 +677,16 @@ def test_per_post_processing_is_linear(pattern: str) -> None:
         if large < floor or large / max(small, floor / 8) < 8:
             return
     pytest.fail(f"{pattern}: {small:.3f}s for {SMALL:,} characters → {large:.3f}s for {LARGE:,}")
+
+
+@pytest.mark.parametrize("deep", [nested_list(60), ">" * 500 + " 深い引用\n"])
+def test_blocks_nested_too_deep_keep_their_text_and_what_follows(deep: str) -> None:
+    """markdown-it drops the rest of the post past its nesting limit; here the deep part is flattened."""
+    md = create_post_parser(MdParserConfig())
+    tokens = md.parse(deep + "\n後の段落。\n")
+    text = "".join(token.content for token in tokens if token.type == "inline")
+    assert "後の段落。" in text
+    assert text.count("項目") == deep.count("項目") and text.count("深い引用") == deep.count("深い引用")
 
 
 # --- the PDF -----------------------------------------------------------------------------------------

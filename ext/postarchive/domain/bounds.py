@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.gfm_autolink._match import match_any_email, match_http
 from mdit_py_plugins.gfm_autolink.index import _create_autolink, _preceding_ok
@@ -122,6 +123,7 @@ def bounded_inline_rules(md: MarkdownIt) -> None:
     """Replace the quadratic inline rules of ``md`` (after the GFM and footnote plugins are installed),
     and allow :data:`MAX_NESTING` levels of blocks (markdown-it silently drops what is deeper)."""
     md.options["maxNesting"] = MAX_NESTING
+    md.block.tokenize = too_deep_as_text(md.block.tokenize)  # type: ignore[method-assign,assignment]
     rules = {rule.name: rule.fn for rule in md.inline.ruler.__rules__}
     if "gfm_autolink_protocol" in rules:
         md.inline.ruler.at("gfm_autolink_protocol", protocol_autolink)
@@ -133,3 +135,29 @@ def bounded_inline_rules(md: MarkdownIt) -> None:
             bounded = with_close_bracket(rules[name], trigger, needs_paren=name != "footnote_ref")
             md.inline.ruler.at(name, bounded)
     md.inline.ruler.before("text", "postarchive_flush_pending", flush_long_pending)
+
+
+BlockTokenize = Callable[[StateBlock, int, int], None]
+
+
+def too_deep_as_text(tokenize: BlockTokenize) -> BlockTokenize:
+    """markdown-it, past ``maxNesting``, skips to the end of the enclosing range: a list 40 deep took
+    every later paragraph of the post with it. Here a block that deep is one paragraph of its lines'
+    text (flattened, nothing dropped) and parsing goes on after it."""
+
+    def tokenize_or_flatten(state: StateBlock, start: int, end: int) -> None:
+        if state.level < state.md.options.maxNesting:
+            tokenize(state, start, end)
+            return
+        line = start = state.skipEmptyLines(start)
+        while line < end and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
+            line += 1
+        if line > start:
+            state.push("paragraph_open", "p", 1).map = [start, line]
+            inline = state.push("inline", "", 0)
+            inline.content = state.getLines(start, line, state.blkIndent, False).strip()
+            inline.map, inline.children = [start, line], []
+            state.push("paragraph_close", "p", -1)
+        state.line = line
+
+    return tokenize_or_flatten

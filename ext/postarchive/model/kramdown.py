@@ -70,9 +70,14 @@ def smart_typography(text: str) -> str:
     """
     out: list[str] = []
     pos = 0
+    # the next match of each kind is searched again only once the pass is beyond it (a match found
+    # from an earlier position is still the first from here): one scan each, linear on ">>>>…"
+    quote, symbol = _QUOTE_START.search(text), _TYPOGRAPHIC_RE.search(text)
     while pos < len(text):
-        quote = _QUOTE_START.search(text, pos)
-        symbol = _TYPOGRAPHIC_RE.search(text, pos)
+        if quote is not None and quote.start() < pos:
+            quote = _QUOTE_START.search(text, pos)
+        if symbol is not None and symbol.start() < pos:
+            symbol = _TYPOGRAPHIC_RE.search(text, pos)
         if symbol is not None and (quote is None or symbol.start() < quote.start()):
             out.append(text[pos : symbol.start()] + _TYPOGRAPHIC_SUBST[symbol.group(0)])
             pos = symbol.end()
