@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -67,6 +68,11 @@ def article_of(html: str) -> BeautifulSoup:
     found = parse_html(html).select_one("article.bd-article")
     assert found is not None, "no <article class=bd-article> in the page"
     return found
+
+
+def search_texts(outdir: Path) -> str:
+    """The display text of every post in the built search index (``t/<doc>.bin``, gzip)."""
+    return "".join(gzip.decompress(p.read_bytes()).decode() for p in (outdir / "_static/search").glob("*/t/*.bin"))
 
 
 def copy_docs(destination: Path) -> Path:

@@ -204,24 +204,23 @@ def build(root: Path, builder: str = "html", **overrides: object) -> Result:
     app, error = None, None
     # Under CI=true Sphinx draws its progress on one line (``\x1b[2K`` … ``\r``): off, as in a log file,
     # so every control character left in the streams would come from a post
-    no_colour = pytest.MonkeyPatch()
-    no_colour.setenv("NO_COLOR", "1")
-    try:  # builder-inited (where the posts are read) runs inside SphinxTestApp()
-        app = SphinxTestApp(
-            builder,
-            srcdir=srcdir,
-            builddir=srcdir / "_build",
-            confoverrides={"postarchive_posts_dir": str(posts), **overrides},
-            status=status,
-            warning=warning,
-        )
-        app.build()
-    except BaseException as exception:  # the crash itself is what the tests report
-        error = exception
-    finally:
-        no_colour.undo()
-        if app is not None:
-            app.cleanup()
+    with pytest.MonkeyPatch.context() as no_colour:
+        no_colour.setenv("NO_COLOR", "1")
+        try:  # builder-inited (where the posts are read) runs inside SphinxTestApp()
+            app = SphinxTestApp(
+                builder,
+                srcdir=srcdir,
+                builddir=srcdir / "_build",
+                confoverrides={"postarchive_posts_dir": str(posts), **overrides},
+                status=status,
+                warning=warning,
+            )
+            app.build()
+        except BaseException as exception:  # the crash itself is what the tests report
+            error = exception
+        finally:
+            if app is not None:
+                app.cleanup()
     outdir = Path(app.outdir) if app is not None else srcdir / "_build" / builder
     statuscode = app.statuscode if app is not None else None
     # Sphinx colours warnings in-process (as test_robust strips them): only the colour codes go, so an

@@ -6,12 +6,11 @@ re-wrote is read from the output files' modification times.
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, Build, copy_docs, copy_posts, run_build
+from conftest import SEEDS, Build, copy_docs, copy_posts, run_build, search_texts
 
 pytestmark = pytest.mark.sphinx
 
@@ -75,9 +74,7 @@ def test_editing_a_body_rewrites_that_post_only(tmp_path: Path) -> None:
     # the post, and its month page (Sphinx re-writes the page whose toctree holds a changed page)
     assert written - ALWAYS_WRITTEN == {f"{EDITED_URL}/index.html", "2025/10/index.html"}
     # the search index took the new text in
-    texts = "".join(
-        gzip.decompress(p.read_bytes()).decode() for p in (build.outdir / "_static/search").glob("*/t/*.bin")
-    )
+    texts = search_texts(build.outdir)
     assert "インクリメンタルビルド" in texts
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
 
 import pytest
-from conftest import REPO, Build
+from conftest import REPO, Build, search_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from postarchive.builders.html.search import (
@@ -146,7 +145,7 @@ def test_stock_search_is_off_and_the_search_box_leads_to_our_page(seeds_build: B
     meta = json.loads((out / "_static/search/meta.json").read_text(encoding="utf-8"))
     assert meta["docs"] == 5
     # only post content: the post header (dates, tags) and related posts are not in the indexed text
-    texts = "".join(gzip.decompress(p.read_bytes()).decode() for p in (out / "_static/search").glob("*/t/*.bin"))
+    texts = search_texts(out)
     assert "GPU" in texts and "関連記事" not in texts and "読了目安" not in texts
     size = index_size(out)
     assert size.posts == 5 and size.files > 5 and size.raw > 2 * size.stored  # every file stored gzip compressed
